@@ -1,0 +1,5 @@
+import sys
+
+from unionclean.cli import main
+
+sys.exit(main())

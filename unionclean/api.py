@@ -1,0 +1,257 @@
+"""The Python API: the same verbs as the command line.
+
+Example:
+    >>> from unionclean import api                                  # doctest: +SKIP
+    >>> result = api.clean(["units/"], out="out/")                 # doctest: +SKIP
+    >>> result.exit_code                                            # doctest: +SKIP
+    0
+"""
+from __future__ import annotations
+
+import json
+import multiprocessing as mp
+import os
+import platform
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable, Iterable, Sequence
+
+from unionclean import __version__
+from unionclean.errors import InputFileError
+from unionclean.export.atomic import atomic_path
+from unionclean.export.review import write_changes, write_review
+from unionclean.export.upload import write_upload
+from unionclean.messages import message
+from unionclean.pipeline import FileOutcome, clean_file
+from unionclean.recipe import Recipe
+from unionclean.spec import TemplateSpec, load_spec
+
+__all__ = ["clean", "run", "RunResult", "FileSummary"]
+
+
+@dataclass
+class FileSummary:
+    """What the run reports about one input (no personal values)."""
+
+    file: str
+    ok: bool
+    error_code: str = ""
+    error_message: str = ""
+    sha256: str = ""
+    size: int = 0
+    format: str = ""
+    counts: dict[str, int] = field(default_factory=dict)
+    outputs: dict[str, str] = field(default_factory=dict)
+    sheets: list[dict[str, Any]] = field(default_factory=list)
+    skipped: list[dict[str, Any]] = field(default_factory=list)
+    mapping: dict[str, Any] = field(default_factory=dict)
+    decisions: dict[str, Any] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    records: list[dict[str, Any]] = field(default_factory=list)  # cleaned rows for cross-unit matching
+
+
+@dataclass
+class RunResult:
+    out: str
+    files: list[FileSummary]
+    recipe: Recipe
+    manifest_path: str
+    duplicates_path: str = ""
+    cross_unit_groups: int = 0
+
+    @property
+    def failed(self) -> list[FileSummary]:
+        return [f for f in self.files if not f.ok]
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failed else 0
+
+    def totals(self) -> dict[str, int]:
+        t: dict[str, int] = {}
+        for f in self.files:
+            for k, v in f.counts.items():
+                t[k] = t.get(k, 0) + v
+        return t
+
+
+# --------------------------------------------------------------------------- one file, in a worker
+def _process(path: str, out_dir: str, spec_path: str, recipe_dict: dict, keep_records: bool) -> FileSummary:
+    spec = load_spec(spec_path)
+    recipe = Recipe.from_dict(recipe_dict)
+    today = recipe.run_date
+    name = Path(path).name
+    per_file = {"mapping": recipe.mapping_for(name), "overrides": recipe.params("map_columns").get("overrides"),
+                "decisions": recipe.file_decisions(name), "match": recipe.params("dedupe_within_unit")}
+    o: FileOutcome = clean_file(path, spec, today=today, recipe=per_file)
+    s = FileSummary(file=name, ok=o.ok, error_code=o.error_code, error_message=o.error_message,
+                    sha256=o.sha256, size=o.size, format=o.format, sheets=o.sheets, skipped=o.skipped,
+                    mapping=o.mapping, decisions=o.decisions)
+    if o.ok:
+        t = time.perf_counter()
+        outd = Path(out_dir)
+        up = outd / f"{o.stem}.upload.xlsx"
+        rv = outd / f"{o.stem}.review.xlsx"
+        ch = outd / f"{o.stem}.changes.csv"
+        write_upload(up, spec, o.unit_name, ({f: r.value(f) for f in spec.fields} for r in o.upload),
+                     created=today)
+        write_review(rv, spec, o.review, {r.rec_id: r for r in o.records}, created=today,
+                     unit_name=o.unit_name)
+        write_changes(ch, o.changes)
+        s.outputs = {"upload": up.name, "review": rv.name, "changes": ch.name}
+        o.timings["write"] = time.perf_counter() - t
+        if keep_records:
+            s.records = [dict({f: r.value(f) for f in spec.fields}, file=name, sheet=r.loc.sheet, row=r.loc.row,
+                              unit=o.unit_name or o.stem) for r in o.upload + o.held]
+    s.counts = o.counts()
+    s.timings = {k: round(v, 4) for k, v in o.timings.items()}
+    return s
+
+
+def _error_summary(path: Path, exc: InputFileError) -> FileSummary:
+    return FileSummary(file=path.name, ok=False, error_code=exc.code, error_message=exc.message())
+
+
+# --------------------------------------------------------------------------- run
+def clean(inputs: Sequence[str | Path], out: str | Path, *, recipe: Recipe | str | Path | None = None,
+          template: str | Path | None = None, today: date | None = None, jobs: int | None = None,
+          progress: bool | Callable[[int, int], None] = False, cross_unit: bool = True) -> RunResult:
+    """Clean unit files (files or folders) into ``out``: per file ``<name>.upload.xlsx``,
+    ``<name>.review.xlsx``, ``<name>.changes.csv``; per run ``run.json``, ``recipe.yaml`` and,
+    with several units, ``duplicates.xlsx``.
+
+    A bad file never stops the run: its summary carries the Vietnamese message.
+    """
+    from unionclean.read import iter_input_files
+
+    t0 = time.perf_counter()
+    if isinstance(recipe, (str, Path)):
+        recipe = Recipe.load(recipe)
+    recipe = recipe or Recipe.new(today or date.today())
+    if today is not None:
+        recipe.today = today.isoformat()
+    spec = load_spec(template or recipe.template.get("path"))
+    recipe.template = {"id": spec.id, "version": spec.version, "sha256": spec.sha256}
+    if template:
+        recipe.template["path"] = str(template)
+    out_dir = Path(out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+
+    files, missing = iter_input_files(inputs)
+    summaries: list[FileSummary] = [_error_summary(Path(m), InputFileError("read.file_missing", Path(m).name))
+                                    for m in missing]
+    n = len(files)
+    jobs = max(1, min(jobs or os.cpu_count() or 1, n))
+    want_cross = cross_unit and n > 1
+    args = [(str(f), str(out_dir), spec.path, recipe.to_dict(), want_cross) for f in files]
+    done = 0
+    bar = _progress(progress, n)
+    if jobs == 1:
+        results = []
+        for a in args:
+            results.append(_process(*a))
+            done += 1
+            bar(done, n)
+    else:
+        ctx = mp.get_context("fork" if platform.system() != "Windows" else "spawn")
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as ex:
+            futures = [ex.submit(_process, *a) for a in args]
+            results = []
+            for fut in futures:
+                results.append(fut.result())
+                done += 1
+                bar(done, n)
+    summaries.extend(results)
+    # Decisions made on this run become part of the recipe, so a replay is identical.
+    for s in results:
+        if s.ok:
+            recipe.mapping[s.file] = s.mapping
+            if s.decisions.get("date_order"):
+                recipe.decisions.setdefault("date_order", {})[s.file] = s.decisions["date_order"]
+    result = RunResult(out=str(out_dir), files=summaries, recipe=recipe, manifest_path="")
+    if want_cross:
+        _cross_unit(result, results, recipe)
+    for s in results:
+        s.records = []
+    recipe.save(out_dir / "recipe.yaml")
+    result.manifest_path = str(_write_manifest(out_dir, result, spec, time.perf_counter() - t0))
+    return result
+
+
+def run(recipe: str | Path | Recipe, inputs: Sequence[str | Path], out: str | Path, **kw: Any) -> RunResult:
+    """Replay a saved recipe on inputs (the same files, or next month's)."""
+    rec = recipe if isinstance(recipe, Recipe) else Recipe.load(recipe)
+    return clean(inputs, out, recipe=rec, **kw)
+
+
+def _cross_unit(result: RunResult, results: list[FileSummary], recipe: Recipe) -> None:
+    try:
+        from unionclean.match.crossunit import cross_unit_report
+    except ImportError:  # the matcher is an optional stage of this build
+        return
+    records = [r for s in results if s.ok for r in s.records]
+    if not records:
+        return
+    path, groups = cross_unit_report(records, Path(result.out) / "duplicates.xlsx",
+                                     decisions=recipe.decisions.get("pairs"))
+    result.duplicates_path = str(path) if path else ""
+    result.cross_unit_groups = groups
+
+
+def _progress(progress: bool | Callable[[int, int], None], total: int) -> Callable[[int, int], None]:
+    if callable(progress):
+        return progress
+    if not progress or total < 2:
+        return lambda done, n: None
+    from tqdm.auto import tqdm
+
+    bar = tqdm(total=total, desc="Đang làm sạch", unit="tệp")
+
+    def update(done: int, n: int) -> None:
+        bar.update(done - bar.n)
+        if done >= n:
+            bar.close()
+
+    return update
+
+
+def _write_manifest(out_dir: Path, result: RunResult, spec: TemplateSpec, seconds: float) -> Path:
+    """``run.json``: versions, template, input hashes, recipe, counts, timings. No personal values:
+    only file names, hashes, counts, sheet names, header texts and reason codes."""
+    files = []
+    for s in result.files:
+        files.append({
+            "file": s.file, "ok": s.ok, "error_code": s.error_code, "error_message": s.error_message,
+            "sha256": s.sha256, "size": s.size, "format": s.format, "counts": s.counts,
+            "outputs": s.outputs, "sheets": s.sheets, "skipped_rows": s.skipped, "timings": s.timings,
+        })
+    doc = {
+        "tool": "unionclean", "version": __version__, "python": platform.python_version(),
+        "template": {"id": spec.id, "version": spec.version, "sha256": spec.sha256},
+        "run_date": result.recipe.today, "inputs": files, "totals": result.totals(),
+        "duplicates_report": Path(result.duplicates_path).name if result.duplicates_path else "",
+        "cross_unit_groups": result.cross_unit_groups,
+        "recipe": result.recipe.to_dict(), "seconds": round(seconds, 3),
+        "failed": [s.file for s in result.failed],
+    }
+    path = out_dir / "run.json"
+    with atomic_path(path) as tmp:
+        tmp.write_text(json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def summary_lines(result: RunResult) -> Iterable[str]:
+    """Short Vietnamese summary for the console (no personal values)."""
+    t = result.totals()
+    ok = [f for f in result.files if f.ok]
+    yield message("cli.summary_files", ok=len(ok), total=len(result.files))
+    yield message("cli.summary_counts", read=t.get("rows_read", 0), out=t.get("members_out", 0),
+                  held=t.get("held_back", 0), merged=t.get("merged_duplicates", 0))
+    if result.duplicates_path:
+        yield message("cli.summary_cross", groups=result.cross_unit_groups, file=Path(result.duplicates_path).name)
+    for f in result.failed:
+        yield message("cli.file_failed", file=f.file, why=f.error_message)
+    yield message("cli.summary_out", out=result.out)

@@ -1,0 +1,31 @@
+"""Atomic output: write to a temporary name in the same folder, then move into place."""
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+__all__ = ["atomic_path"]
+
+
+@contextmanager
+def atomic_path(path: str | Path) -> Iterator[Path]:
+    """Yield a temporary path next to ``path``; on success it replaces ``path`` atomically, on
+    error it is removed and ``path`` is left as it was.
+
+    Example:
+        >>> import tempfile; d = tempfile.mkdtemp()
+        >>> with atomic_path(d + "/x.txt") as tmp: _ = tmp.write_text("hi")
+        >>> open(d + "/x.txt").read()
+        'hi'
+    """
+    final = Path(path)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = final.with_name(f".{final.name}.{os.getpid()}.tmp")
+    try:
+        yield tmp
+        os.replace(tmp, final)
+    finally:
+        if tmp.exists():
+            tmp.unlink()

@@ -1,0 +1,94 @@
+"""Core data types shared by every pipeline stage.
+
+A :class:`Cell` is one source cell as the reader saw it: its text, what Excel stored (text,
+number, date, bool), the typed value and the font name (the strongest signal of a legacy
+Vietnamese encoding). A :class:`Result` is what a normaliser makes of one cell.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+__all__ = ["Cell", "Status", "Result", "Location", "EMPTY"]
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One raw source cell.
+
+    Attributes:
+        text: The cell as text ("" when empty). For numbers, the shortest exact decimal text
+            (``"79215000000"``, ``"12.5"``); for dates, ISO ``yyyy-mm-dd`` (plus time if any).
+        kind: ``"s"`` text, ``"n"`` number, ``"d"`` date/datetime, ``"b"`` boolean, ``""`` empty.
+        value: The typed value for numbers (int/float), dates (datetime/date) and booleans.
+        font: Font name of the cell (xlsx/xls only), e.g. ``".VnTime"`` or ``"VNI-Times"``.
+
+    Example:
+        >>> Cell("Nguyễn Văn An").is_empty
+        False
+    """
+
+    text: str = ""
+    kind: str = "s"
+    value: Any = None
+    font: str | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return self.kind == "" or not self.text.strip()
+
+
+EMPTY = Cell("", "")
+
+
+class Status(str, Enum):
+    """Outcome of normalising one cell."""
+
+    OK = "ok"            # already canonical
+    CHANGED = "changed"  # made canonical with certainty
+    FLAGGED = "flagged"  # cannot be made canonical with certainty: needs a person
+    MISSING = "missing"  # empty source cell
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """What a normaliser makes of one cell.
+
+    Attributes:
+        value: Canonical value to upload ("" when missing or flagged: a flagged cell is never
+            uploaded with a guess).
+        status: See :class:`Status`.
+        reason: Stable reason code, ``"<area>.<what>"`` (e.g. ``"cccd.leading_zero_restored"``);
+            "" for ``ok``. Every code has a Vietnamese message in ``unionclean/messages/vi/``.
+        proposal: For flagged cells, a suggestion shown in the review file only (never uploaded).
+        params: Message parameters, e.g. ``{"candidates": "Hà Nội, Hà Tĩnh"}``.
+        note: Text the exporter appends to Ghi chú (e.g. ``"SĐT khác: 0912345678"``).
+        soft: A soft flag (e.g. a name without diacritics): the row is still uploaded, with the
+            value, and listed in the review file.
+    """
+
+    value: str
+    status: Status
+    reason: str = ""
+    proposal: str = ""
+    params: dict[str, str] = field(default_factory=dict)
+    note: str = ""
+    soft: bool = False
+
+    @property
+    def flagged(self) -> bool:
+        return self.status is Status.FLAGGED
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a source row lives: file name, sheet ("" for CSV) and Excel row number (CSV: 1-based
+    record number)."""
+
+    file: str
+    sheet: str
+    row: int
+
+    def __str__(self) -> str:
+        return f"{self.file}|{self.sheet}|{self.row}" if self.sheet else f"{self.file}|{self.row}"

@@ -1,0 +1,375 @@
+"""Clean one unit file: read → layout → map columns → normalise → check → dedupe → classify.
+
+The result of :func:`clean_file` is a :class:`FileOutcome` holding everything the exporters
+write (upload rows, review items, changes) and what the manifest reports (counts, skipped rows,
+mapping, decisions). Nothing is written here.
+"""
+from __future__ import annotations
+
+import hashlib
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from unionclean.errors import InputFileError
+from unionclean.model import EMPTY, Cell, Location, Result, Status
+from unionclean.normalize.base import Context
+from unionclean.normalize.registry import get_normalizer
+from unionclean.read.base import column_letter
+from unionclean.records import Change, MemberRecord, ReviewItem, RowFlag
+from unionclean.spec import TemplateSpec
+
+__all__ = ["FileOutcome", "clean_file", "file_sha256"]
+
+
+@dataclass
+class FileOutcome:
+    """Everything one input file produced."""
+
+    path: str
+    stem: str
+    ok: bool = True
+    error_code: str = ""
+    error_message: str = ""
+    sha256: str = ""
+    size: int = 0
+    format: str = ""
+    unit_name: str = ""
+    records: list[MemberRecord] = field(default_factory=list)
+    upload: list[MemberRecord] = field(default_factory=list)
+    held: list[MemberRecord] = field(default_factory=list)
+    merged: list[tuple[MemberRecord, list[MemberRecord]]] = field(default_factory=list)
+    review: list[ReviewItem] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    skipped: list[dict[str, Any]] = field(default_factory=list)
+    sheets: list[dict[str, Any]] = field(default_factory=list)
+    mapping: dict[str, Any] = field(default_factory=dict)
+    decisions: dict[str, Any] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "rows_read": len(self.records) + sum(1 for s in self.skipped if s.get("suspicious")),
+            "members_out": len(self.upload),
+            "held_back": len(self.held),
+            "merged_duplicates": sum(len(srcs) - 1 for _, srcs in self.merged),
+            "review_items": len(self.review),
+            "changes": len(self.changes),
+            "skipped_rows": len(self.skipped),
+        }
+
+
+def file_sha256(path: str | Path) -> tuple[str, int]:
+    h = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+            size += len(chunk)
+    return h.hexdigest(), size
+
+
+def output_stem(path: str | Path) -> str:
+    """``u01_x.xlsx`` → ``u01_x`` (the evaluator and the unit recognise outputs by it)."""
+    return Path(path).stem
+
+
+# --------------------------------------------------------------------------- build records
+def _combine(src, row_cells: list[Cell | None]) -> Cell:
+    """The raw cell of a field from its source column(s)."""
+    cells = [row_cells[c] if c < len(row_cells) else None for c in src.columns]
+    if src.kind == "single":
+        return cells[0] or EMPTY
+    if src.kind == "name_parts":
+        from unionclean.normalize.names import join_name_parts
+
+        texts = [c.text for c in cells if c is not None and not c.is_empty]
+        if not texts:
+            return EMPTY
+        fonts = [c.font for c in cells if c is not None and c.font]
+        return Cell(join_name_parts(texts), "s", None, fonts[0] if fonts else None)
+    if src.kind == "date_parts":
+        from unionclean.normalize.dates import join_date_parts
+
+        d, m, y = (cells + [None, None, None])[:3]
+        return join_date_parts(d or EMPTY, m or EMPTY, y or EMPTY)
+    if src.kind == "gender_split":
+        from unionclean.normalize.gender import gender_from_split
+
+        nam, nu = (cells + [None, None])[:2]
+        return gender_from_split(nam or EMPTY, nu or EMPTY)
+    raise ValueError(f"unknown field source kind {src.kind!r}")
+
+
+def _build_records(wb, spec: TemplateSpec, overrides: dict | None, fname: str, out: FileOutcome,
+                   start_id: int) -> list[tuple[MemberRecord, dict]]:
+    from unionclean.layout import detect_layout
+    from unionclean.mapping import map_columns
+
+    fields = spec.fields
+    built: list[tuple[MemberRecord, dict]] = []
+    rec_id = start_id
+    for sheet in wb.sheets:
+        layout = detect_layout(sheet, fields)
+        info: dict[str, Any] = {"sheet": sheet.name, "hidden": sheet.hidden, "kind": layout.kind,
+                                "header_rows": list(layout.header_rows)}
+        out.sheets.append(info)
+        for rown, reason in layout.skipped:
+            out.skipped.append({"sheet": sheet.name, "row": rown, "reason": reason})
+        if layout.kind != "members":
+            continue
+        mapping = map_columns(layout, fields, overrides=(overrides or {}).get(sheet.name, overrides))
+        out.mapping[sheet.name or "csv"] = mapping.to_dict()
+        info["members"] = len(layout.member_rows)
+        info["unmapped"] = [h for _, h in mapping.unmapped]
+        info["ambiguous"] = [f for f, _ in mapping.ambiguous]
+        sources = mapping.sources
+        for row in layout.member_rows:
+            loc = Location(fname, sheet.name, row.number)
+            rec = MemberRecord(rec_id, loc, hidden=row.hidden or sheet.hidden)
+            rec_id += 1
+            for f, src in sources.items():
+                rec.raw[f] = _combine(src, row.cells)
+                rec.cols[f] = ",".join(column_letter(c) for c in src.columns)
+            built.append((rec, sources))
+        for rown, reason in layout.suspicious:
+            # A skipped row that looks like a member is never dropped silently: it goes to review.
+            out.skipped.append({"sheet": sheet.name, "row": rown, "reason": reason, "suspicious": True})
+            out.review.append(ReviewItem(Location(fname, sheet.name, rown), "", "", "", "",
+                                         "layout.suspicious_row", {"why": reason}, True))
+    return built
+
+
+# --------------------------------------------------------------------------- normalise
+def _normalise(built: list[tuple[MemberRecord, dict]], spec: TemplateSpec, today: date,
+               out: FileOutcome, recipe_decisions: dict) -> None:
+    """Normalise every field column by column (memoised per distinct cell), deciding the
+    day/month order per source column first."""
+    from unionclean.normalize.dates import decide_date_order
+
+    by_col: dict[tuple[str, str], list[MemberRecord]] = defaultdict(list)
+    src_of: dict[tuple[str, str], Any] = {}
+    for rec, sources in built:
+        for f in rec.raw:
+            key = (rec.loc.sheet, f)
+            by_col[key].append(rec)
+            src_of[key] = sources[f]
+    fixed_orders = recipe_decisions.get("date_order", {})
+    for (sheet, f), recs in by_col.items():
+        ftype = spec.field_type(f)
+        src = src_of[(sheet, f)]
+        ctx_kw: dict[str, Any] = {"today": today, "header": " / ".join(src.headers)}
+        if ftype == "date":
+            dkey = f"{sheet}|{f}"
+            if dkey in fixed_orders:
+                order, evidence = fixed_orders[dkey]["order"], fixed_orders[dkey].get("evidence", {})
+            else:
+                order, evidence = decide_date_order([r.raw[f] for r in recs])
+            ctx_kw["date_order"] = order
+            out.decisions.setdefault("date_order", {})[dkey] = {"order": order, "evidence": evidence}
+        if ftype == "gender" and getattr(src, "gender_codes", ()):
+            ctx_kw["gender_codes"] = tuple(src.gender_codes)
+        ctx = Context(**ctx_kw)
+        fn = get_normalizer(ftype)
+        memo: dict[tuple, Result] = {}
+        default = spec.default_for(f)
+        for r in recs:
+            c = r.raw[f]
+            k = (c.text, c.kind, c.font)
+            res = memo.get(k)
+            if res is None:
+                res = fn(c, ctx)
+                if res.status is Status.MISSING and default is not None:
+                    res = Result(default, Status.CHANGED, "default.applied")
+                memo[k] = res
+            r.res[f] = res
+
+
+# --------------------------------------------------------------------------- cross-field rules
+def _parse_dmy(s: str) -> date | None:
+    try:
+        d, m, y = s.split("/")
+        return date(int(y), int(m), int(d))
+    except (ValueError, AttributeError):
+        return None
+
+
+def _cross_checks(records: list[MemberRecord], spec: TemplateSpec, today: date) -> None:
+    from unionclean.normalize.dates import check_birth_date, check_join_date
+    from unionclean.normalize.ids import check_cccd_birth_year, check_cccd_gender
+
+    rules = set(spec.rules)
+    for r in records:
+        cccd, gender, dob_s = r.value("so_cccd"), r.value("gioi_tinh"), r.value("ngay_sinh")
+        dob = _parse_dmy(dob_s) if dob_s else None
+        if cccd and gender and "cccd_gender_digit" in rules:
+            why = check_cccd_gender(cccd, gender)
+            if why:
+                r.flags.append(RowFlag("so_cccd", why, {"partner": "gioi_tinh"}))
+                r.flags.append(RowFlag("gioi_tinh", why, {"partner": "so_cccd"}))
+        if cccd and dob and "cccd_birth_year" in rules:
+            why = check_cccd_birth_year(cccd, dob.year)
+            if why:
+                r.flags.append(RowFlag("so_cccd", why, {"partner": "ngay_sinh"}))
+                r.flags.append(RowFlag("ngay_sinh", why, {"partner": "so_cccd"}))
+        if dob and "birth_date_plausible" in rules:
+            why = check_birth_date(dob, today)
+            if why:
+                r.flags.append(RowFlag("ngay_sinh", why))
+        join_s = r.value("ngay_vao_cong_doan")
+        if join_s and "join_date_plausible" in rules:
+            why = check_join_date(_parse_dmy(join_s), dob, today)
+            if why:
+                r.flags.append(RowFlag("ngay_vao_cong_doan", why))
+
+
+def _cccd_unique(records: list[MemberRecord], spec: TemplateSpec) -> None:
+    """The same CCCD on two different people (after duplicates are merged): flag every row."""
+    if "cccd_unique" not in spec.rules:
+        return
+    by: dict[str, list[MemberRecord]] = defaultdict(list)
+    for r in records:
+        v = r.value("so_cccd")
+        if v:
+            by[v].append(r)
+    for v, rs in by.items():
+        if len(rs) > 1:
+            for r in rs:
+                others = ", ".join(str(o.loc.row) for o in rs if o is not r)
+                r.flags.append(RowFlag("so_cccd", "cccd.duplicate_other_person", {"rows": others}))
+
+
+# --------------------------------------------------------------------------- classify
+def _classify(out: FileOutcome, records: list[MemberRecord], spec: TemplateSpec) -> None:
+    required = spec.required_fields()
+    for r in records:
+        held = False
+        items: list[ReviewItem] = []
+        for f in spec.fields:
+            res = r.res.get(f)
+            raw = r.raw.get(f)
+            col = r.cols.get(f, "")
+            if res is None:  # column absent from the unit file
+                if f in required:
+                    held = True
+                    items.append(ReviewItem(r.loc, f, "", "", "", "field.column_absent", {}, True, r.rec_id))
+                continue
+            if res.status is Status.MISSING and f in required:
+                held = True
+                items.append(ReviewItem(r.loc, f, col, "", "", "field.required_missing", {}, True, r.rec_id))
+            elif res.status is Status.FLAGGED:
+                hard = not res.soft
+                if hard and f in required:
+                    held = True
+                items.append(ReviewItem(r.loc, f, col, raw.text if raw else "", res.proposal, res.reason,
+                                        dict(res.params), hard and f in required, r.rec_id))
+        for fl in r.flags:
+            if fl.hard and (fl.field in required or fl.field == ""):
+                held = True
+            raw = r.raw.get(fl.field)
+            items.append(ReviewItem(r.loc, fl.field, r.cols.get(fl.field, ""), raw.text if raw else "",
+                                    "", fl.reason, dict(fl.params), fl.hard, r.rec_id))
+        if r.hidden:
+            items.append(ReviewItem(r.loc, "", "", "", "", "layout.hidden_row", {}, False, r.rec_id))
+        for it in items:
+            it.held_back = held
+        out.review.extend(items)
+        # Flagged optional cells are uploaded empty, never with a guess.
+        for fl in r.flags:
+            if fl.field and fl.field not in required and fl.field in r.res:
+                r.res[fl.field] = Result("", Status.FLAGGED, fl.reason)
+        (out.held if held else out.upload).append(r)
+
+
+def _changes(out: FileOutcome, records: list[MemberRecord]) -> None:
+    for r in records:
+        for f, res in r.res.items():
+            if res.status is Status.CHANGED:
+                raw = r.raw.get(f)
+                out.changes.append(Change(r.loc, r.cols.get(f, ""), f, raw.text if raw else "", res.value,
+                                          res.reason))
+
+
+# --------------------------------------------------------------------------- one file
+def clean_file(path: str | Path, spec: TemplateSpec, *, today: date, recipe: dict | None = None,
+               start_id: int = 0) -> FileOutcome:
+    """Clean one unit file. Bad input never raises: the outcome carries the error code and a
+    Vietnamese message naming the file."""
+    from unionclean.read import read_workbook
+
+    recipe = recipe or {}
+    p = Path(path)
+    out = FileOutcome(path=str(p), stem=output_stem(p))
+    t0 = time.perf_counter()
+    try:
+        out.sha256, out.size = file_sha256(p)
+        wb = read_workbook(p)
+        out.format = wb.format
+        out.timings["read"] = time.perf_counter() - t0
+        t1 = time.perf_counter()
+        built = _build_records(wb, spec, recipe.get("mapping_overrides"), p.name, out, start_id)
+        if not built and not any(s.get("suspicious") for s in out.skipped):
+            kinds = Counter(s["kind"] for s in out.sheets)
+            code = "layout.no_header" if kinds.get("no_header") or not out.sheets else "layout.no_members"
+            raise InputFileError(code, p.name)
+        out.unit_name = _unit_name(wb) or p.stem
+        out.timings["layout"] = time.perf_counter() - t1
+        t1 = time.perf_counter()
+        _normalise(built, spec, today, out, recipe.get("decisions", {}))
+        records = [r for r, _ in built]
+        out.records = records
+        out.timings["normalise"] = time.perf_counter() - t1
+        t1 = time.perf_counter()
+        survivors = _dedupe(out, records, recipe)
+        _cross_checks(survivors, spec, today)
+        _cccd_unique(survivors, spec)
+        _attach_notes(survivors)
+        _changes(out, records)
+        _classify(out, survivors, spec)
+        out.timings["check"] = time.perf_counter() - t1
+    except InputFileError as exc:
+        out.ok = False
+        out.error_code = exc.code
+        out.error_message = exc.message()
+    out.timings["total"] = time.perf_counter() - t0
+    return out
+
+
+def _attach_notes(records: list[MemberRecord]) -> None:
+    """Notes the tool adds (e.g. a second phone number) go after the unit's own Ghi chú."""
+    for r in records:
+        notes = [res.note for res in r.res.values() if res.note]
+        if not notes:
+            continue
+        own = r.res.get("ghi_chu")
+        parts = ([own.value] if own is not None and own.value else []) + notes
+        r.res["ghi_chu"] = Result("; ".join(parts), Status.CHANGED, "note.appended")
+
+
+def _dedupe(out: FileOutcome, records: list[MemberRecord], recipe: dict) -> list[MemberRecord]:
+    """Within-unit duplicates: certain ones merged into the first row, the grey zone reviewed."""
+    from unionclean.dedupe import dedupe_records
+
+    return dedupe_records(out, records, recipe)
+
+
+def _unit_name(wb) -> str:
+    """The unit's name from a title row ("CÔNG ĐOÀN CƠ SỞ …" / "CĐCS …"), if any."""
+    from unionclean.normalize.text import clean_text
+
+    for sheet in wb.sheets[:3]:
+        for row in sheet.rows[:8]:
+            for c in row.cells:
+                if c is None or c.kind != "s":
+                    continue
+                t, _ = clean_text(c)
+                up = t.upper()
+                for prefix in ("CÔNG ĐOÀN CƠ SỞ", "CĐCS", "CÔNG ĐOÀN"):
+                    if up.startswith(prefix) and len(t) > len(prefix) + 2 and "LIÊN ĐOÀN" not in up:
+                        return t[len(prefix):].strip(" :-").strip() or t
+    return ""
+
