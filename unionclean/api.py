@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from unionclean import __version__
-from unionclean.errors import InputFileError
 from unionclean.export.atomic import atomic_path
 from unionclean.export.review import write_changes, write_review
 from unionclean.export.upload import write_upload
@@ -111,10 +110,6 @@ def _process(path: str, out_dir: str, spec_path: str, recipe_dict: dict, keep_re
     return s
 
 
-def _error_summary(path: Path, exc: InputFileError) -> FileSummary:
-    return FileSummary(file=path.name, ok=False, error_code=exc.code, error_message=exc.message())
-
-
 # --------------------------------------------------------------------------- run
 def clean(inputs: Sequence[str | Path], out: str | Path, *, recipe: Recipe | str | Path | None = None,
           template: str | Path | None = None, today: date | None = None, jobs: int | None = None,
@@ -140,9 +135,8 @@ def clean(inputs: Sequence[str | Path], out: str | Path, *, recipe: Recipe | str
     out_dir = Path(out)
     out_dir.mkdir(parents=True, exist_ok=True)
 
-    files, missing = iter_input_files(inputs)
-    summaries: list[FileSummary] = [_error_summary(Path(m), InputFileError("read.file_missing", Path(m).name))
-                                    for m in missing]
+    files = iter_input_files(inputs)
+    summaries: list[FileSummary] = []
     n = len(files)
     jobs = max(1, min(jobs or os.cpu_count() or 1, n))
     want_cross = cross_unit and n > 1

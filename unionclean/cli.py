@@ -42,9 +42,15 @@ def main(argv: list[str] | None = None) -> int:
     from unionclean import api
 
     args = _parser().parse_args(argv)
+    today = None
+    if getattr(args, "today", None):
+        try:
+            today = date.fromisoformat(args.today)
+        except ValueError:
+            print(message("cli.bad_argument", why=f"--today {args.today} (cần dạng yyyy-mm-dd)"), file=sys.stderr)
+            return 2
     try:
         if args.cmd == "clean":
-            today = date.fromisoformat(args.today) if args.today else None
             res = api.clean(args.inputs, args.out, recipe=args.recipe, template=args.template, today=today,
                             jobs=args.jobs, progress=not args.quiet)
         else:
@@ -56,9 +62,6 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except SpecError as exc:
         print(message("cli.template_invalid", why=str(exc)), file=sys.stderr)
-        return 2
-    except ValueError as exc:
-        print(message("cli.bad_argument", why=str(exc)), file=sys.stderr)
         return 2
     for line in api.summary_lines(res):
         print(line)

@@ -38,7 +38,7 @@ def has_message(code: str) -> bool:
     return code in catalogue()
 
 
-def message(code: str, **params: object) -> str:
+def message(code: str, /, **params: object) -> str:
     """The Vietnamese text of ``code`` with ``params`` filled in; unknown params stay visible."""
     text = catalogue().get(code)
     if text is None:

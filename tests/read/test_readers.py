@@ -1,0 +1,307 @@
+"""Readers: values, positions, layout facts, encodings, and every read.* error."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import time
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+import xlsxwriter
+
+from conftest import (SECRET, encrypt_xlsx, make_big_xlsx, make_zip, rewrite_sheet1,
+                      zip_with_declared_size)
+from unionclean.errors import InputFileError
+from unionclean.messages import catalogue, message
+from unionclean.model import Cell
+from unionclean.read import iter_input_files, read_workbook
+from unionclean.read.xlsx import CellMaker, number_text
+
+
+def cells_by_ref(sheet) -> dict[str, Cell]:
+    """{"C5": Cell, ...} for the non-empty cells of a sheet."""
+    from unionclean.read import column_letter
+
+    return {f"{column_letter(i)}{row.number}": c
+            for row in sheet.rows for i, c in enumerate(row.cells) if c is not None}
+
+
+# -- xlsx ------------------------------------------------------------------------------------
+
+def test_xlsx_values_positions_and_layout(xlsx_file: Path) -> None:
+    wb = read_workbook(xlsx_file)
+    assert wb.format == "xlsx" and wb.encoding is None
+    assert [(s.name, s.hidden) for s in wb.sheets] == [
+        ("Tổ 1", False), ("Ẩn", True), ("Rất ẩn", True), ("Trống", False)]
+    s = wb.sheets[0]
+    got = cells_by_ref(s)
+    assert got["C5"] == Cell("Nguyễn Văn Nam", "s", None, None)
+    assert got["D5"] == Cell("79215000000", "n", 79215000000)
+    assert got["E5"] == Cell("12.5", "n", 12.5)
+    assert got["F5"] == Cell("1980-08-15", "d", got["F5"].value)
+    assert got["F5"].value in (dt.date(1980, 8, 15), dt.datetime(1980, 8, 15))
+    assert got["G5"] == Cell("TRUE", "b", True)
+    assert (got["D6"], got["E6"], got["G6"]) == (Cell("1", "n", 1), Cell("0", "n", 0), Cell("FALSE", "b", False))
+    assert got["F6"] == Cell("2020-01-02 03:04:05", "d", dt.datetime(2020, 1, 2, 3, 4, 5))
+    assert got["C3"].text == "DANH SÁCH ĐOÀN VIÊN"
+    assert [r.number for r in s.rows] == [3, 5, 6, 9]  # row 8 holds only blanks
+    assert [r.hidden for r in s.rows] == [False, False, True, False]
+    assert {len(r.cells) for r in s.rows} == {7}  # columns A..G for every row
+    assert s.rows[1].cells[:2] == [None, None]
+    assert s.merged == [(3, 2, 3, 5)]
+    assert all(c.font is None for c in got.values())  # no legacy font: fonts not tracked
+    assert cells_by_ref(wb.sheets[2]) == {"B2": Cell("3.25", "n", 3.25)}
+    assert wb.sheets[3].rows == []
+
+
+def test_xlsx_legacy_fonts_per_cell(legacy_xlsx: Path) -> None:
+    got = cells_by_ref(read_workbook(legacy_xlsx).sheets[0])
+    assert got["C5"].text == "NguyÔn V¨n Nam" and got["C5"].font == ".VnTime"
+    assert got["C6"].font == "VNI-Times"
+    assert got["D5"].font == "Calibri"  # the default font, for every other cell
+
+
+@pytest.mark.parametrize("variant", ["prefix", "order"])
+def test_xlsx_unusual_xml_spelling(tmp_path: Path, legacy_xlsx: Path, variant: str) -> None:
+    def facts(path: Path):
+        s = read_workbook(path).sheets[0]
+        return s.merged, [(r.number, r.hidden, r.cells) for r in s.rows]
+
+    assert facts(rewrite_sheet1(legacy_xlsx, tmp_path / "khac.xlsx", variant)) == facts(legacy_xlsx)
+
+
+def test_xlsm_and_lying_extensions(tmp_path: Path, xlsx_file: Path, xls_file: Path) -> None:
+    xlsm = shutil.copy(xlsx_file, tmp_path / "macro.xlsm")
+    assert read_workbook(xlsm).format == "xlsm"
+    as_xls = shutil.copy(xlsx_file, tmp_path / "that_ra_xlsx.xls")
+    wb = read_workbook(as_xls)
+    assert wb.format == "xlsx" and cells_by_ref(wb.sheets[0])["D5"].text == "79215000000"
+    as_xlsx = shutil.copy(xls_file, tmp_path / "that_ra_xls.xlsx")
+    assert read_workbook(as_xlsx).format == "xls"
+    as_csv = tmp_path / "csv_doi_ten.xlsx"
+    as_csv.write_text("Họ tên;Năm sinh\nLê Văn C;1980\n", encoding="utf-8")
+    wb = read_workbook(as_csv)
+    assert wb.format == "csv" and wb.sheets[0].rows[1].cells[1].text == "1980"
+
+
+# -- xls -------------------------------------------------------------------------------------
+
+def test_xls_values_fonts_hidden_merged(xls_file: Path) -> None:
+    wb = read_workbook(xls_file)
+    assert wb.format == "xls"
+    assert [(s.name, s.hidden) for s in wb.sheets] == [("To 1", False), ("An", True), ("Trong", False)]
+    s = wb.sheets[0]
+    got = cells_by_ref(s)
+    # TCVN3 text comes through as the same Latin-1-looking characters as in .xlsx.
+    assert got["C5"] == Cell("NguyÔn V¨n Nam", "s", None, ".VnTime")
+    assert got["C6"].font == "VNI-Times"
+    assert got["D5"] == Cell("79215000000", "n", 79215000000, "Arial")
+    assert (got["E5"].text, got["F5"].text, got["F5"].kind, got["G5"].text) == ("12.5", "1980-08-15", "d", "TRUE")
+    assert [(r.number, r.hidden) for r in s.rows] == [(3, False), (5, False), (6, True), (9, False)]
+    assert s.merged == [(3, 2, 3, 5)]
+
+
+# -- csv -------------------------------------------------------------------------------------
+
+def encode_cp1258(text: str) -> bytes:
+    """Encode as Excel does on Vietnamese Windows: a letter missing from cp1258 is written as its
+    base letter plus a combining tone mark."""
+    import unicodedata
+
+    tones = "\u0300\u0301\u0303\u0309\u0323"
+    out = bytearray()
+    for ch in text:
+        try:
+            out += ch.encode("cp1258")
+        except UnicodeEncodeError:
+            nfd = unicodedata.normalize("NFD", ch)
+            tone = "".join(m for m in nfd if m in tones)
+            base = unicodedata.normalize("NFC", "".join(m for m in nfd if m not in tones))
+            out += (base + tone).encode("cp1258")
+    return bytes(out)
+
+
+CSV_TEXT = 'STT,Họ và tên,Ghi chú\n1,Nguyễn Văn Ân,"dòng 1\ndòng 2"\n\n2,Trần Thị Ý,\n'
+
+
+@pytest.mark.parametrize("encoding, expected", [
+    ("utf-8-sig", "utf-8-sig"), ("utf-16", "utf-16"), ("utf-8", "utf-8"), ("cp1258", "cp1258"),
+])
+def test_csv_encodings(tmp_path: Path, encoding: str, expected: str) -> None:
+    import unicodedata
+
+    path = tmp_path / "ds.csv"
+    path.write_bytes(encode_cp1258(CSV_TEXT) if encoding == "cp1258" else CSV_TEXT.encode(encoding))
+    wb = read_workbook(path)
+    assert (wb.format, wb.encoding, wb.sheets[0].name) == ("csv", expected, "")
+    rows = wb.sheets[0].rows
+    assert [r.number for r in rows] == [1, 2, 4]  # records; the blank record 3 is dropped
+    texts = [[c and unicodedata.normalize("NFC", c.text) for c in r.cells] for r in rows]
+    assert texts == [["STT", "Họ và tên", "Ghi chú"], ["1", "Nguyễn Văn Ân", "dòng 1\ndòng 2"],
+                     ["2", "Trần Thị Ý", None]]
+    assert all(c is None or c.kind == "s" for r in rows for c in r.cells)
+
+
+@pytest.mark.parametrize("sep", [";", "\t", ","])
+def test_csv_delimiters(tmp_path: Path, sep: str) -> None:
+    path = tmp_path / "ds.csv"
+    path.write_text(sep.join(["Họ tên", '"Địa chỉ, tỉnh"', "SĐT"]) + "\n"
+                    + sep.join(["A", '"Số 1, Biên Hòa"', "0912345678"]) + "\n", encoding="utf-8")
+    rows = read_workbook(path).sheets[0].rows
+    assert [len(r.cells) for r in rows] == [3, 3]
+    assert rows[1].cells[1].text == "Số 1, Biên Hòa" and rows[1].cells[2].text == "0912345678"
+
+
+# -- cells -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("value, text", [
+    (79215000000.0, "79215000000"), (12.5, "12.5"), (1e-07, "0.0000001"), (-0.0, "0"),
+    (1e20, "100000000000000000000"), (0.1 + 0.2, "0.30000000000000004"), (7, "7"),
+])
+def test_number_text(value: float, text: str) -> None:
+    assert number_text(value) == text
+    assert CellMaker.make(value).text == text
+
+
+def test_cellmaker_keeps_booleans_apart_from_numbers() -> None:
+    cells = CellMaker().row([1.0, True, 1, False, 0.0, "", " ", "Nam", "Nam"])
+    assert [c and (c.text, c.kind) for c in cells] == [
+        ("1", "n"), ("TRUE", "b"), ("1", "n"), ("FALSE", "b"), ("0", "n"), None, None,
+        ("Nam", "s"), ("Nam", "s")]
+    assert cells[7] is cells[8]
+
+
+# -- errors ----------------------------------------------------------------------------------
+
+def expect_error(path, code: str, **kw) -> InputFileError:
+    with pytest.raises(InputFileError) as info:
+        read_workbook(path, **kw)
+    err = info.value
+    assert err.code == code
+    text = err.message()
+    assert text != code and str(path) in text and SECRET not in text and "{" not in text
+    return err
+
+
+def test_missing_and_directory(tmp_path: Path) -> None:
+    expect_error(tmp_path / "khong_co.xlsx", "read.file_missing")
+    expect_error(tmp_path, "read.not_a_file")
+
+
+def test_empty_files(tmp_path: Path) -> None:
+    zero = tmp_path / "rong.xlsx"
+    zero.write_bytes(b"")
+    expect_error(zero, "read.empty_file")
+    blank = tmp_path / "khong_o.xlsx"
+    openpyxl.Workbook().save(blank)
+    expect_error(blank, "read.empty_file")
+    csv = tmp_path / "rong.csv"
+    csv.write_text(" ; ;\n\n", encoding="utf-8")
+    expect_error(csv, "read.empty_file")
+
+
+def test_corrupt_files(tmp_path: Path, xlsx_file: Path) -> None:
+    data = xlsx_file.read_bytes()
+    truncated = tmp_path / "cat_cut.xlsx"
+    truncated.write_bytes(data[: len(data) // 2])
+    expect_error(truncated, "read.corrupt")
+    noise = tmp_path / "nhieu.xlsx"
+    noise.write_bytes(os.urandom(5000))
+    expect_error(noise, "read.corrupt")
+    html = tmp_path / "xuat_tu_web.xls"
+    html.write_text(f"<html><body><table><tr><td>{SECRET}</td></tr></table></body></html>", encoding="utf-8")
+    expect_error(html, "read.corrupt")
+    # A bit flipped inside a compressed member: the CRC check catches it before calamine.
+    bad = bytearray(data)
+    info = next(i for i in zipfile.ZipFile(xlsx_file).infolist() if i.filename.endswith("sheet1.xml"))
+    bad[info.header_offset + 30 + len(info.filename) + 20] ^= 0xFF
+    flipped = tmp_path / "loi_crc.xlsx"
+    flipped.write_bytes(bytes(bad))
+    expect_error(flipped, "read.corrupt")
+
+
+def test_password_protected(tmp_path: Path, xlsx_file: Path) -> None:
+    expect_error(encrypt_xlsx(xlsx_file, tmp_path / "mat_khau.xlsx"), "read.password_protected")
+
+
+def test_too_large(tmp_path: Path, xlsx_file: Path) -> None:
+    err = expect_error(xlsx_file, "read.too_large", max_bytes=1000)
+    assert "MB" in err.message()
+    bomb = zip_with_declared_size(xlsx_file, tmp_path / "bom.xlsx", "xl/worksheets/sheet1.xml", 0xF0000000)
+    expect_error(bomb, "read.too_large")
+    expect_error(xlsx_file, "read.too_large", max_cells=10)
+    # One value in the far corner: calamine would allocate 17 billion cells and abort the process.
+    sparse = tmp_path / "o_xa.xlsx"
+    wb = xlsxwriter.Workbook(str(sparse))
+    ws = wb.add_worksheet()
+    ws.write("A1", "a")
+    ws.write("XFD1048576", "b")
+    wb.close()
+    expect_error(sparse, "read.too_large")
+
+
+def test_lying_declared_size_is_corrupt(tmp_path: Path, xlsx_file: Path) -> None:
+    lie = zip_with_declared_size(xlsx_file, tmp_path / "noi_doi.xlsx", "xl/worksheets/sheet1.xml", 10)
+    expect_error(lie, "read.corrupt")
+
+
+def test_unsupported_formats(tmp_path: Path) -> None:
+    ods = make_zip(tmp_path / "bang.ods", {"mimetype": b"application/vnd.oasis.opendocument.spreadsheet",
+                                          "content.xml": b"<x/>"})
+    assert ".ods" in expect_error(ods, "read.unsupported_format").message()
+    pdf = tmp_path / "ds.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n" + os.urandom(200))
+    assert "PDF" in expect_error(pdf, "read.unsupported_format").message()
+    docx = make_zip(tmp_path / "ds.docx", {"[Content_Types].xml": b"<x/>", "word/document.xml": b"<x/>"})
+    assert "Word" in expect_error(docx, "read.unsupported_format").message()
+    ods_as_xlsx = shutil.copy(ods, tmp_path / "bang_ods.xlsx")
+    expect_error(ods_as_xlsx, "read.unsupported_format")
+
+
+def test_no_sheets(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    wb.create_chartsheet("Biểu đồ")
+    path = tmp_path / "chi_bieu_do.xlsx"
+    wb.save(path)
+    expect_error(path, "read.no_sheets")
+
+
+def test_every_read_code_has_a_message() -> None:
+    codes = ["read.file_missing", "read.not_a_file", "read.empty_file", "read.password_protected",
+             "read.corrupt", "read.too_large", "read.unsupported_format", "read.no_sheets"]
+    assert sorted(c for c in catalogue() if c.startswith("read.")) == sorted(codes)
+    assert message("read.file_missing", file="a.xlsx").startswith("Không tìm thấy tệp a.xlsx")
+
+
+# -- finding files ---------------------------------------------------------------------------
+
+def test_iter_input_files(tmp_path: Path) -> None:
+    names = ["b/don_vi_2.xlsx", "a/Don_vi_1.XLS", "a/c/ds.csv", "a/c/macro.xlsm", "a/~$don_vi_1.xlsx",
+             "a/._don_vi_1.xlsx", "b/don_vi_2.upload.xlsx", "b/don_vi_2.review.xlsx",
+             "b/don_vi_2.changes.csv", "b/duplicates.xlsx", "b/ghi_chu.txt", ".git/x.xlsx", "b/bang.ods"]
+    for n in names:
+        (tmp_path / n).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / n).write_bytes(b"x")
+    got = iter_input_files([tmp_path, tmp_path / "b" / "don_vi_2.xlsx", tmp_path / "b" / "bang.ods",
+                            tmp_path / "b" / "duplicates.xlsx", tmp_path / "mat.xlsx"])
+    rel = [p.relative_to(tmp_path).as_posix() for p in got]
+    assert rel == ["a/c/ds.csv", "a/c/macro.xlsm", "a/Don_vi_1.XLS", "b/bang.ods", "b/don_vi_2.xlsx", "mat.xlsx"]
+
+
+# -- speed -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("legacy", [False, True])
+def test_reads_20000_cells_quickly(tmp_path: Path, legacy: bool) -> None:
+    path = make_big_xlsx(tmp_path / "lon.xlsx", 1000, 20, legacy)
+    start = time.perf_counter()
+    wb = read_workbook(path)
+    elapsed = time.perf_counter() - start
+    rows = wb.sheets[0].rows
+    assert len(rows) == 1000 and rows[-1].number == 1000
+    assert rows[0].cells[0].font == (".VnTime" if legacy else None)
+    assert rows[0].cells[1].text == "100000000000"
+    assert elapsed < 1.5  # about 0.05 s on one core; generous for a loaded test machine
