@@ -78,29 +78,37 @@ class RunResult:
 
 
 # --------------------------------------------------------------------------- one file, in a worker
+def write_outputs(o: FileOutcome, spec: TemplateSpec, out_dir: str | Path, today: date) -> dict[str, str]:
+    """Write the three per-file outputs of an outcome; returns their file names."""
+    outd = Path(out_dir)
+    up = outd / f"{o.stem}.upload.xlsx"
+    rv = outd / f"{o.stem}.review.xlsx"
+    ch = outd / f"{o.stem}.changes.csv"
+    write_upload(up, spec, o.unit_name, ({f: r.value(f) for f in spec.fields} for r in o.upload), created=today)
+    write_review(rv, spec, o.review, {r.rec_id: r for r in o.records}, created=today, unit_name=o.unit_name)
+    write_changes(ch, o.changes)
+    return {"upload": up.name, "review": rv.name, "changes": ch.name}
+
+
+def per_file_recipe(recipe: Recipe, name: str) -> dict[str, Any]:
+    """The parts of a recipe that apply to one input file."""
+    return {"mapping": recipe.mapping_for(name), "overrides": recipe.params("map_columns").get("overrides"),
+            "decisions": recipe.file_decisions(name), "match": recipe.params("dedupe_within_unit"),
+            "ethnic_list": recipe.params("normalise").get("ethnic_list")}
+
+
 def _process(path: str, out_dir: str, spec_path: str, recipe_dict: dict, keep_records: bool) -> FileSummary:
     spec = load_spec(spec_path)
     recipe = Recipe.from_dict(recipe_dict)
     today = recipe.run_date
     name = Path(path).name
-    per_file = {"mapping": recipe.mapping_for(name), "overrides": recipe.params("map_columns").get("overrides"),
-                "decisions": recipe.file_decisions(name), "match": recipe.params("dedupe_within_unit")}
-    o: FileOutcome = clean_file(path, spec, today=today, recipe=per_file)
+    o: FileOutcome = clean_file(path, spec, today=today, recipe=per_file_recipe(recipe, name))
     s = FileSummary(file=name, ok=o.ok, error_code=o.error_code, error_message=o.error_message,
                     sha256=o.sha256, size=o.size, format=o.format, sheets=o.sheets, skipped=o.skipped,
                     mapping=o.mapping, decisions=o.decisions)
     if o.ok:
         t = time.perf_counter()
-        outd = Path(out_dir)
-        up = outd / f"{o.stem}.upload.xlsx"
-        rv = outd / f"{o.stem}.review.xlsx"
-        ch = outd / f"{o.stem}.changes.csv"
-        write_upload(up, spec, o.unit_name, ({f: r.value(f) for f in spec.fields} for r in o.upload),
-                     created=today)
-        write_review(rv, spec, o.review, {r.rec_id: r for r in o.records}, created=today,
-                     unit_name=o.unit_name)
-        write_changes(ch, o.changes)
-        s.outputs = {"upload": up.name, "review": rv.name, "changes": ch.name}
+        s.outputs = write_outputs(o, spec, out_dir, today)
         o.timings["write"] = time.perf_counter() - t
         if keep_records:
             s.records = [dict({f: r.value(f) for f in spec.fields}, file=name, sheet=r.loc.sheet, row=r.loc.row,

@@ -45,6 +45,8 @@ def dedupe_records(out: "FileOutcome", records: list[MemberRecord], recipe: dict
     for p in pairs.itertuples(index=False):
         if p.decision == "review":
             a, b = by_id[p.rec_a], by_id[p.rec_b]
+            out.pairs.append({"loc_a": str(a.loc), "loc_b": str(b.loc), "level_label": str(p.level_label),
+                              "score": float(p.score)})
             for x, y in ((a, b), (b, a)):
                 out.review.append(ReviewItem(x.loc, "", "", "", "", "duplicate.possible",
                                              {"sheet": y.loc.sheet, "row": str(y.loc.row),

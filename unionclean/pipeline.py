@@ -49,6 +49,7 @@ class FileOutcome:
     mapping: dict[str, Any] = field(default_factory=dict)
     decisions: dict[str, Any] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    pairs: list[dict[str, Any]] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
@@ -105,25 +106,40 @@ def _combine(src, row_cells: list[Cell | None]) -> Cell:
     raise ValueError(f"unknown field source kind {src.kind!r}")
 
 
-def _build_records(wb, spec: TemplateSpec, overrides: dict | None, fname: str, out: FileOutcome,
+def _build_records(wb, spec: TemplateSpec, per_file: dict, fname: str, out: FileOutcome,
                    start_id: int) -> list[tuple[MemberRecord, dict]]:
+    """Layout and column mapping per sheet, then one record per member row. A mapping saved in
+    the recipe is checked against the sheet's headers first: a missing header stops this file
+    before any cell is normalised."""
     from unionclean.layout import detect_layout
-    from unionclean.mapping import map_columns
+    from unionclean.mapping import map_columns, mapping_from_dict
 
     fields = spec.fields
+    saved = per_file.get("mapping") or {}
+    overrides = per_file.get("overrides") or {}
     built: list[tuple[MemberRecord, dict]] = []
+    problems: list[str] = []
     rec_id = start_id
     for sheet in wb.sheets:
-        layout = detect_layout(sheet, fields)
+        key = sheet.name or "csv"
+        ov = overrides.get(sheet.name) or overrides.get("*")
+        layout = detect_layout(sheet, fields, overrides=ov)
         info: dict[str, Any] = {"sheet": sheet.name, "hidden": sheet.hidden, "kind": layout.kind,
                                 "header_rows": list(layout.header_rows)}
         out.sheets.append(info)
         for rown, reason in layout.skipped:
             out.skipped.append({"sheet": sheet.name, "row": rown, "reason": reason})
         if layout.kind != "members":
+            _suspicious(layout, sheet.name, fname, out)
             continue
-        mapping = map_columns(layout, fields, overrides=(overrides or {}).get(sheet.name, overrides))
-        out.mapping[sheet.name or "csv"] = mapping.to_dict()
+        if ov:
+            mapping = map_columns(layout, fields, overrides=ov)
+        elif key in saved:
+            mapping, probs = mapping_from_dict(saved[key], layout, fields)
+            problems.extend(f"{sheet.name}: {p.message()}" if sheet.name else p.message() for p in probs)
+        else:
+            mapping = layout.mapping or map_columns(layout, fields)
+        out.mapping[key] = mapping.to_dict()
         info["members"] = len(layout.member_rows)
         info["unmapped"] = [h for _, h in mapping.unmapped]
         info["ambiguous"] = [f for f, _ in mapping.ambiguous]
@@ -136,17 +152,23 @@ def _build_records(wb, spec: TemplateSpec, overrides: dict | None, fname: str, o
                 rec.raw[f] = _combine(src, row.cells)
                 rec.cols[f] = ",".join(column_letter(c) for c in src.columns)
             built.append((rec, sources))
-        for rown, reason in layout.suspicious:
-            # A skipped row that looks like a member is never dropped silently: it goes to review.
-            out.skipped.append({"sheet": sheet.name, "row": rown, "reason": reason, "suspicious": True})
-            out.review.append(ReviewItem(Location(fname, sheet.name, rown), "", "", "", "",
-                                         "layout.suspicious_row", {"why": reason}, True))
+        _suspicious(layout, sheet.name, fname, out)
+    if problems:
+        raise InputFileError("recipe.mapping_mismatch", fname, details="; ".join(problems))
     return built
+
+
+def _suspicious(layout, sheet_name: str, fname: str, out: FileOutcome) -> None:
+    """A skipped row that looks like a member is never dropped silently: it goes to review."""
+    for rown, reason in layout.suspicious:
+        out.skipped.append({"sheet": sheet_name, "row": rown, "reason": reason, "suspicious": True})
+        out.review.append(ReviewItem(Location(fname, sheet_name, rown), "", "", "", "",
+                                     "layout.suspicious_row", {"why": reason}, True))
 
 
 # --------------------------------------------------------------------------- normalise
 def _normalise(built: list[tuple[MemberRecord, dict]], spec: TemplateSpec, today: date,
-               out: FileOutcome, recipe_decisions: dict) -> None:
+               out: FileOutcome, recipe: dict) -> None:
     """Normalise every field column by column (memoised per distinct cell), deciding the
     day/month order per source column first."""
     from unionclean.normalize.dates import decide_date_order
@@ -158,7 +180,7 @@ def _normalise(built: list[tuple[MemberRecord, dict]], spec: TemplateSpec, today
             key = (rec.loc.sheet, f)
             by_col[key].append(rec)
             src_of[key] = sources[f]
-    fixed_orders = recipe_decisions.get("date_order", {})
+    fixed_orders = (recipe.get("decisions") or {}).get("date_order", {})
     for (sheet, f), recs in by_col.items():
         ftype = spec.field_type(f)
         src = src_of[(sheet, f)]
@@ -171,6 +193,8 @@ def _normalise(built: list[tuple[MemberRecord, dict]], spec: TemplateSpec, today
                 order, evidence = decide_date_order([r.raw[f] for r in recs])
             ctx_kw["date_order"] = order
             out.decisions.setdefault("date_order", {})[dkey] = {"order": order, "evidence": evidence}
+        if ftype == "code:ethnic" and recipe.get("ethnic_list"):
+            ctx_kw["ethnic_list"] = recipe["ethnic_list"]
         if ftype == "gender" and getattr(src, "gender_codes", ()):
             ctx_kw["gender_codes"] = tuple(src.gender_codes)
         ctx = Context(**ctx_kw)
@@ -187,6 +211,35 @@ def _normalise(built: list[tuple[MemberRecord, dict]], spec: TemplateSpec, today
                     res = Result(default, Status.CHANGED, "default.applied")
                 memo[k] = res
             r.res[f] = res
+
+
+def _apply_cell_decisions(records: list[MemberRecord], spec: TemplateSpec, today: date,
+                          cells: list[dict]) -> None:
+    """Replay a person's decisions on flagged cells (from the review widgets or the unit's
+    corrected review file): ``accept`` the proposal, ``set`` a typed value, ``leave`` it for
+    the unit. A typed value is normalised again; if it is still not canonical it stays flagged."""
+    if not cells:
+        return
+    by_loc = {str(r.loc): r for r in records}
+    for d in cells:
+        r = by_loc.get(str(d.get("loc", "")))
+        f = d.get("field", "")
+        if r is None or f not in r.res:
+            continue
+        action = d.get("action")
+        current = r.res[f]
+        if action == "accept" and current.proposal:
+            new = get_normalizer(spec.field_type(f))(Cell(current.proposal), Context(today=today))
+            reason = "manual.accepted"
+        elif action == "set":
+            new = get_normalizer(spec.field_type(f))(Cell(str(d.get("value", ""))), Context(today=today))
+            reason = "manual.set"
+        else:
+            continue
+        if new.status in (Status.OK, Status.CHANGED):
+            r.res[f] = Result(new.value, Status.CHANGED, reason)
+        else:
+            r.res[f] = Result("", Status.FLAGGED, "manual.invalid", proposal=str(d.get("value", "")))
 
 
 # --------------------------------------------------------------------------- cross-field rules
@@ -306,12 +359,12 @@ def clean_file(path: str | Path, spec: TemplateSpec, *, today: date, recipe: dic
     out = FileOutcome(path=str(p), stem=output_stem(p))
     t0 = time.perf_counter()
     try:
-        out.sha256, out.size = file_sha256(p)
         wb = read_workbook(p)
+        out.sha256, out.size = file_sha256(p)
         out.format = wb.format
         out.timings["read"] = time.perf_counter() - t0
         t1 = time.perf_counter()
-        built = _build_records(wb, spec, recipe.get("mapping_overrides"), p.name, out, start_id)
+        built = _build_records(wb, spec, recipe, p.name, out, start_id)
         if not built and not any(s.get("suspicious") for s in out.skipped):
             kinds = Counter(s["kind"] for s in out.sheets)
             code = "layout.no_header" if kinds.get("no_header") or not out.sheets else "layout.no_members"
@@ -319,8 +372,9 @@ def clean_file(path: str | Path, spec: TemplateSpec, *, today: date, recipe: dic
         out.unit_name = _unit_name(wb) or p.stem
         out.timings["layout"] = time.perf_counter() - t1
         t1 = time.perf_counter()
-        _normalise(built, spec, today, out, recipe.get("decisions", {}))
+        _normalise(built, spec, today, out, recipe)
         records = [r for r, _ in built]
+        _apply_cell_decisions(records, spec, today, recipe.get("decisions", {}).get("cells") or [])
         out.records = records
         out.timings["normalise"] = time.perf_counter() - t1
         t1 = time.perf_counter()
@@ -335,6 +389,12 @@ def clean_file(path: str | Path, spec: TemplateSpec, *, today: date, recipe: dic
         out.ok = False
         out.error_code = exc.code
         out.error_message = exc.message()
+    except Exception as exc:  # noqa: BLE001 - one broken file must not stop a province run
+        # A bug or an input we did not foresee: report it for this file (no cell values in the
+        # message) and go on with the others; the run still exits non-zero.
+        out.ok = False
+        out.error_code = "run.unexpected_error"
+        out.error_message = InputFileError("run.unexpected_error", p.name, error=type(exc).__name__).message()
     out.timings["total"] = time.perf_counter() - t0
     return out
 

@@ -16,7 +16,7 @@ from typing import Iterable, Sequence
 import xlsxwriter
 
 from unionclean.export.atomic import atomic_path
-from unionclean.messages import message
+from unionclean.messages import has_message, message
 from unionclean.records import Change, MemberRecord, ReviewItem
 from unionclean.spec import TemplateSpec
 
@@ -40,7 +40,8 @@ def _field_header(spec: TemplateSpec, f: str) -> str:
 
 
 def reason_text(it: ReviewItem, spec: TemplateSpec) -> str:
-    params = dict(it.params)
+    """The Vietnamese reason of a review item; parameters that are codes become their text."""
+    params = {k: (message(v) if has_message(v) else v) for k, v in it.params.items()}
     if "partner" in params:
         params["partner"] = _field_header(spec, params["partner"])
     return message(it.reason, **params)

@@ -131,6 +131,9 @@ class Recipe:
             out["date_order"] = fo
         if "pairs" in self.decisions:
             out["pairs"] = self.decisions["pairs"]
+        cells = [c for c in self.decisions.get("cells", []) if str(c.get("loc", "")).split("|")[0] == file_name]
+        if cells:
+            out["cells"] = cells
         return out
 
 

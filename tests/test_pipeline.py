@@ -1,0 +1,135 @@
+"""End to end on generated unit files: nothing lost, bad input handled, replay identical."""
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from unionclean import api
+from unionclean.cli import main as cli_main
+from unionclean.pipeline import clean_file
+from unionclean.spec import load_spec
+from unionclean.synth import generate_dataset
+
+FIX = Path(__file__).parent / "fixtures"
+TODAY = date(2026, 11, 1)
+
+
+@pytest.fixture(scope="module")
+def dataset(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("units")
+    truth = generate_dataset(folder, n_units=4, members_per_unit=45, seed=11, mess_level="high", write_truth=False)
+    return folder, truth
+
+
+def _sha(p: Path) -> str:
+    return hashlib.sha256(p.read_bytes()).hexdigest()
+
+
+def test_every_source_member_row_is_accounted_for(dataset):
+    folder, truth = dataset
+    spec = load_spec()
+    for unit in truth.units:
+        o = clean_file(folder / unit.file, spec, today=TODAY)
+        assert o.ok, o.error_message
+        uploaded = {str(loc) for r in o.upload for loc in (r.merged_from or [r.loc])}
+        held = {str(loc) for r in o.held for loc in (r.merged_from or [r.loc])}
+        reviewed = {str(it.loc) for it in o.review}
+        merged = {str(loc) for keep, members in o.merged for loc in (m.loc for m in members)}
+        accounted = uploaded | held | reviewed | merged
+        for row in unit.rows:
+            assert row.location in accounted, f"lost {row.location}"
+        # Held-back rows are all in the review file; nothing is both uploaded and held.
+        assert held <= reviewed
+        assert not (uploaded & held)
+
+
+def test_folder_run_writes_every_output_and_a_clean_manifest(dataset, tmp_path):
+    folder, truth = dataset
+    before = {p.name: _sha(p) for p in folder.iterdir() if p.is_file()}
+    res = api.clean([folder], tmp_path / "out", today=TODAY, jobs=2)
+    assert res.exit_code == 0, [f.error_message for f in res.failed]
+    after = {p.name: _sha(p) for p in folder.iterdir() if p.is_file()}
+    assert before == after, "inputs must never be modified"
+    out = tmp_path / "out"
+    for unit in truth.units:
+        stem = Path(unit.file).stem
+        for suffix in ("upload.xlsx", "review.xlsx", "changes.csv"):
+            assert (out / f"{stem}.{suffix}").exists()
+        s = next(f for f in res.files if f.file == unit.file)
+        ws = openpyxl.load_workbook(out / f"{stem}.upload.xlsx", read_only=True)["Danh sách đoàn viên"]
+        assert sum(1 for _ in ws.iter_rows(min_row=5)) == s.counts["members_out"]
+    manifest = (out / "run.json").read_text(encoding="utf-8")
+    doc = json.loads(manifest)
+    assert doc["template"]["id"] == "reference_v1" and len(doc["inputs"]) == len(truth.units)
+    for unit in truth.units:
+        for m in unit.members:
+            for f in ("so_cccd", "so_dien_thoai", "ho_ten"):
+                if m.get(f):
+                    assert m[f] not in manifest, f"{f} leaked into run.json"
+    assert not list(out.glob(".*.tmp")), "temporary files left behind"
+
+
+def test_replay_of_the_saved_recipe_is_byte_identical(dataset, tmp_path):
+    folder, truth = dataset
+    first = api.clean([folder], tmp_path / "a", today=TODAY, jobs=1)
+    second = api.run(tmp_path / "a" / "recipe.yaml", [folder], tmp_path / "b", jobs=1)
+    assert second.exit_code == 0
+    for unit in truth.units:
+        stem = Path(unit.file).stem
+        for suffix in ("upload.xlsx", "review.xlsx", "changes.csv"):
+            assert _sha(tmp_path / "a" / f"{stem}.{suffix}") == _sha(tmp_path / "b" / f"{stem}.{suffix}"), suffix
+    assert (tmp_path / "a" / "recipe.yaml").read_text(encoding="utf-8") == \
+        (tmp_path / "b" / "recipe.yaml").read_text(encoding="utf-8")
+    assert first.recipe.today == "2026-11-01"
+
+
+def _bad_inputs(folder: Path) -> dict[str, str]:
+    (folder / "rong.xlsx").write_bytes(b"")
+    (folder / "hong.xlsx").write_bytes(b"PK\x03\x04 this is not really a workbook")
+    wb = openpyxl.Workbook()
+    wb.active.append(["Báo cáo tài chính quý 3"])
+    wb.active.append(["Thu", "Chi", "Tồn"])
+    wb.active.append([100, 50, 50])
+    wb.save(folder / "khong_tieu_de.xlsx")
+    return {"rong.xlsx": "read.empty_file", "hong.xlsx": "read.corrupt", "khong_tieu_de.xlsx": "layout.no_header",
+            "khong_co.xlsx": "read.file_missing"}
+
+
+def test_bad_files_get_a_vietnamese_message_and_the_run_goes_on(dataset, tmp_path, capsys):
+    folder, truth = dataset
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    expected = _bad_inputs(bad)
+    good = folder / truth.units[0].file
+    code = cli_main(["clean", str(good), str(bad), str(bad / "khong_co.xlsx"), "--out", str(tmp_path / "o"),
+                     "--today", "2026-11-01", "--quiet"])
+    assert code == 1
+    printed = capsys.readouterr().out
+    run = json.loads((tmp_path / "o" / "run.json").read_text(encoding="utf-8"))
+    by_file = {f["file"]: f for f in run["inputs"]}
+    assert by_file[good.name]["ok"]
+    assert (tmp_path / "o" / f"{good.stem}.upload.xlsx").exists()
+    for name, code_ in expected.items():
+        f = by_file[name]
+        assert not f["ok"] and f["error_code"] == code_
+        assert name in f["error_message"] and name in printed
+        assert any(ch in f["error_message"] for ch in "ệảãạớờ"), "message must be Vietnamese"
+
+
+def test_alt_template_spec_drives_the_output(dataset, tmp_path):
+    folder, truth = dataset
+    unit = truth.units[0]
+    res = api.clean([folder / unit.file], tmp_path / "o", today=TODAY, template=FIX / "alt_spec.yaml")
+    assert res.exit_code == 0
+    wb = openpyxl.load_workbook(tmp_path / "o" / f"{Path(unit.file).stem}.upload.xlsx")
+    assert wb.sheetnames == ["DSDV"]
+    ws = wb["DSDV"]
+    assert [c.value for c in ws[2]] == ["Số TT", "CCCD/CMND", "Họ và đệm", "Tên", "Giới", "Sinh ngày", "Điện thoại"]
+    names = {" ".join(filter(None, (r[2], r[3]))) for r in ws.iter_rows(min_row=3, values_only=True)}
+    canonical = {m["ho_ten"] for m in unit.members}
+    assert names and len(names & canonical) >= 0.8 * len(names)
