@@ -1,0 +1,112 @@
+"""Text normaliser: NFC first, legacy encodings repaired, invisible characters and spaces cleaned.
+
+Every normaliser starts from :func:`clean_text`. Order matters: Unicode NFC before anything
+else, then legacy-encoding repair (:mod:`unionclean.normalize.legacy`: the font first, else the
+content), then zero-width characters removed and whitespace (NBSP, tabs, in-cell line breaks,
+repeated spaces) collapsed to one space, trimmed.
+
+Example:
+    >>> clean_text(Cell("NguyÔn V¨n Nam", font=".VnTime"))
+    ('Nguyễn Văn Nam', 'text.tcvn3_converted')
+    >>> clean_text(Cell("Hoaøng Thò Haûi Yeán"))
+    ('Hoàng Thị Hải Yến', 'text.vni_converted')
+    >>> clean_text(Cell(" Lê\\u00a0\\u00a0Thị\\nHoa "))
+    ('Lê Thị Hoa', 'text.spaces_cleaned')
+    >>> tone_key("Hoà") == tone_key("hòa"), tone_key("Qúy")
+    (True, 'quý')
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from unionclean.model import Cell, Result
+from unionclean.normalize.base import Context, missing, ok_or_changed
+from unionclean.normalize.legacy import (NON_LEGACY_RE, TONE_MARKS, VIQR_HINT_RE, is_vietnamese,
+                                         repair, tone_index)
+
+__all__ = ["clean_text", "normalize_text", "tone_key"]
+
+_ENC_REASON = {"tcvn3": "text.tcvn3_converted", "tcvn3h": "text.tcvn3_converted",
+               "vni": "text.vni_converted", "viqr": "text.viqr_converted",
+               "utf8": "text.mojibake_fixed"}
+_ASCII_DIRTY = re.compile(r"^\s|\s$|\s\s|[^\S ]|[\x00-\x1f\x7f]")
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\x00-\x08\x0e-\x1f\x7f]")
+_SPACES = re.compile(r"\s+")
+_ETH = str.maketrans({"Ð": "Đ", "ð": "đ"})  # Icelandic eth typed for Đ (cp1258 keyboards, Mac)
+
+
+@lru_cache(maxsize=262_144)
+def _clean(text: str, font: str | None) -> tuple[str, str]:
+    if text.isascii() and not _ASCII_DIRTY.search(text) and not VIQR_HINT_RE.search(text):
+        return text, ""  # fast path: plain ASCII
+    t = _SPACES.sub(" ", _INVISIBLE.sub("", text)).strip()  # before repair: legacy text has none
+    cleaned = t != text
+    nfc = t if unicodedata.is_normalized("NFC", t) else unicodedata.normalize("NFC", t)
+    reason = "text.unicode_normalized" if nfc != t else ""
+    t = nfc
+    t, enc = repair(t, font)
+    if enc is not None:
+        reason = _ENC_REASON[enc]
+    elif ("Ð" in t or "ð" in t) and not is_vietnamese(t) and is_vietnamese(t.translate(_ETH)):
+        t = t.translate(_ETH)
+        reason = "text.unicode_normalized"
+    if "\xad" in t:  # soft hyphen: TCVN3 "ư" when the text was legacy, else invisible junk
+        without = t.replace("\xad", "")
+        if NON_LEGACY_RE.search(t) or is_vietnamese(without):
+            t = unicodedata.normalize("NFC", _SPACES.sub(" ", without).strip())
+            cleaned = True
+    if t == text:
+        return text, ""
+    return t, reason or ("text.spaces_cleaned" if cleaned else "text.unicode_normalized")
+
+
+def clean_text(cell: Cell) -> tuple[str, str]:
+    """Cleaned display text of a cell and the reason code of the main repair ("" if none).
+
+    Reasons, most important first: ``text.tcvn3_converted``, ``text.vni_converted``,
+    ``text.viqr_converted``, ``text.mojibake_fixed`` (UTF-8 read as cp1252),
+    ``text.unicode_normalized`` (decomposed/NFD forms composed), ``text.spaces_cleaned``.
+    Results are memoised per (text, font).
+    """
+    return _clean(cell.text, cell.font)
+
+
+def normalize_text(cell: Cell, ctx: Context) -> Result:
+    """Free text (Nơi ở, Nghề nghiệp, Ghi chú): cleaned, never otherwise changed."""
+    if cell.is_empty:
+        return missing()
+    value, reason = clean_text(cell)
+    if not value:
+        return missing()
+    return ok_or_changed(value, cell.text, reason)
+
+
+# --------------------------------------------------------------------------- tone placement
+def _tone_word(word: str) -> str:
+    d = unicodedata.normalize("NFD", word)
+    tones = [c for c in d if c in TONE_MARKS]
+    if len(tones) != 1:
+        return word
+    base = unicodedata.normalize("NFC", "".join(c for c in d if c not in TONE_MARKS))
+    k = tone_index(base)
+    if k < 0:
+        return word
+    return unicodedata.normalize("NFC", base[:k + 1] + tones[0] + base[k + 1:])
+
+
+@lru_cache(maxsize=200_000)
+def tone_key(text: str) -> str:
+    """Matching key that keeps diacritics but not case nor tone placement.
+
+    Old and new tone placement compare equal (``Hoà``/``Hòa``, ``Thuỷ``/``Thủy``), a misplaced
+    tone is put back (``Qúy`` → ``quý``), while different letters stay different (Hùng ≠ Hưng).
+    For matching only, never for display.
+
+    Example:
+        >>> tone_key("  THUỶ ") == tone_key("thủy"), tone_key("Hùng") == tone_key("Hưng")
+        (True, False)
+    """
+    t = unicodedata.normalize("NFC", text).lower()
+    return " ".join(_tone_word(w) for w in t.split())
