@@ -121,9 +121,21 @@ def test_detect_leaves_genuine_text_alone(text):
 
 
 @pytest.mark.parametrize("font", [".VnTime", ".VnTimeH", "VNI-Times"])
-@pytest.mark.parametrize("text", ["Lê Thị Hoa", "Nguyễn Văn An", "Hà", "Hoà", "Nguyen Van Nam"])
+@pytest.mark.parametrize("text", ["Lê Thị Hoa", "Nguyễn Văn An", "Trần Đức", "Nguyen Van Nam"])
 def test_unicode_cell_in_a_legacy_font_is_not_mangled(text, font):
+    # Characters beyond cp1252 have no glyph in a legacy font: the cell is real Unicode.
     assert repair(text, font) == (text, None)
+
+
+@pytest.mark.parametrize("text, font, expected", [
+    ("Mai Thò Oanh", "VNI-Times", "Mai Thị Oanh"),      # "Thò" is also a word, but the font shows "Thị"
+    ("Vi Thò Ly", "VNI-Times", "Vi Thị Ly"),
+    ("Hoµ B×nh", ".VnTime", "Hoà Bình"),
+])
+def test_latin1_text_in_a_legacy_font_follows_the_font(text, font, expected):
+    # Latin-1 characters in a legacy font show that font's glyphs: what the person saw is the
+    # decoded text, when it is valid Vietnamese.
+    assert repair(text, font)[0] == expected
 
 
 def test_abc_capitals_restored_in_all_caps_words():

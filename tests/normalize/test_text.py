@@ -78,10 +78,11 @@ def test_never_raises_and_is_idempotent(text):
 def test_with_font_never_raises_and_valid_output_is_stable(text, font):
     result = normalize_text(Cell(text, font=font), CTX)
     assert result.status in (Status.OK, Status.CHANGED, Status.MISSING)
+    # The output is Unicode written in a normal font: normalising it again changes nothing.
+    # (Put back under the legacy font it would show other glyphs, so that is not required.)
     if result.status is not Status.MISSING and is_vietnamese(result.value):
-        for again_font in (font, None):
-            again = normalize_text(Cell(result.value, font=again_font), CTX)
-            assert (again.value, again.status) == (result.value, Status.OK)
+        again = normalize_text(Cell(result.value), CTX)
+        assert (again.value, again.status) == (result.value, Status.OK)
 
 
 @given(st.text(st.sampled_from([" ", "\u00a0", "\n", "\t", "\u200b", "\ufeff", "\r"]), max_size=8))

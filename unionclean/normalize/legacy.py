@@ -421,8 +421,8 @@ def _fix_abc_capitals(text: str) -> str:
 def repair(text: str, font: str | None = None) -> tuple[str, str | None]:
     """Decode ``text`` if it is in a legacy encoding; returns (text, encoding used or None).
 
-    The font decides when the text holds characters only that encoding produces; otherwise the
-    content decides (:func:`detect`). Text holding a Unicode character beyond cp1252 is never
+    The font decides when the text holds characters only that encoding produces, or when its
+    decoding is valid Vietnamese; otherwise the content decides (:func:`detect`). Text holding a Unicode character beyond cp1252 is never
     decoded, so a Unicode cell formatted with a ``.VnTime`` font is left alone.
     """
     if text.isascii():
@@ -439,7 +439,10 @@ def repair(text: str, font: str | None = None) -> tuple[str, str | None]:
         if decoded != text:
             evidence = not _evidence("vni" if enc == "vni" else "tcvn3").isdisjoint(text)
             valid = is_vietnamese(decoded)
-            if evidence or (valid and not is_vietnamese(text)):
+            # The font is the strongest signal (DOMAIN.md): text of Latin-1/cp1252 characters
+            # only, in a legacy font, that decodes to valid Vietnamese is legacy text, even when
+            # it also reads as Vietnamese as it stands (VNI "Thò" is "Thị").
+            if evidence or valid:
                 if not valid:  # the font may have been changed after typing: trust the content
                     alt = detect(text)
                     if alt is not None and alt != enc:
