@@ -194,3 +194,19 @@ def test_legacy_encoded_cell_is_repaired_first():
     assert (r.value, r.reason) == ("Tày", "text.tcvn3_converted")
     r = normalize_code("ethnic", Cell("Mu\u031bo\u031b\u0300ng"), CTX)
     assert (r.value, r.status) == ("Mường", Status.CHANGED)
+
+
+def test_legacy_font_reading_used_when_it_matches_the_list_exactly():
+    from unionclean.model import Cell
+    from unionclean.normalize.base import Context
+    from unionclean.normalize.codes import normalize_code
+    from unionclean.normalize.provinces import normalize_province
+
+    # VNI "HMoâng" reads "HMông": not valid spelling, so the text cleaner keeps it, but the list
+    # match on the font reading is exact.
+    r = normalize_code("ethnic", Cell("HMoâng", "s", None, "VNI-Times"), Context())
+    assert (r.value, r.status.value) == ("Mông", "changed")
+    # Without the font, nothing is guessed.
+    assert normalize_code("ethnic", Cell("HMoâng"), Context()).status.value == "flagged"
+    p = normalize_province(Cell("TP Hoà Chí Minh", "s", None, "VNI-Times"), Context())
+    assert p.value == "Hồ Chí Minh"

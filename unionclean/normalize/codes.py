@@ -35,7 +35,7 @@ from unionclean.errors import UnionCleanError
 from unionclean.model import Cell, Result, Status
 from unionclean.normalize.base import Context, flagged, missing, ok_or_changed
 from unionclean.normalize.keys import fold_code
-from unionclean.normalize.text import clean_text
+from unionclean.normalize.text import clean_text, font_reading
 
 __all__ = ["CodeList", "CodeListError", "load_list", "code_values", "numeric_list_names",
            "normalize_code", "normalize_education", "match_code", "split_words"]
@@ -252,6 +252,12 @@ def _normalize_code(list_name: str, cell: Cell, numeric_list: str | None) -> Res
         return missing()
     params = {"list": lst.title}
     value, how = match_code(lst, text)
+    if not value and how != "none":
+        reading = font_reading(cell)
+        if reading is not None:
+            v2, how2 = match_code(lst, reading[0])
+            if v2 or how2 == "none":
+                text, text_reason, value, how = reading[0], reading[1], v2, how2
     if how == "none":
         return Result("", Status.CHANGED, "code.none_to_empty", params=params)
     if value:

@@ -34,7 +34,7 @@ from unionclean.model import Cell, Result, Status
 from unionclean.normalize.base import Context, flagged, missing, ok_or_changed
 from unionclean.normalize.codes import CodeListError
 from unionclean.normalize.keys import fold, fold_code
-from unionclean.normalize.text import clean_text
+from unionclean.normalize.text import clean_text, font_reading
 
 __all__ = ["normalize_province", "lookup_province", "province_values", "old_province_code_map",
            "old_province_new_map"]
@@ -195,6 +195,12 @@ def _normalize_province(cell: Cell) -> Result:
     if not key:
         return missing()
     entry, how = lookup_province(text)
+    if entry is None:
+        reading = font_reading(cell)
+        if reading is not None:
+            entry, how = lookup_province(reading[0])
+            if entry is not None:
+                text, text_reason = reading
     if entry is None:
         found = _candidates(key)
         best = found[0] if found else ""

@@ -26,7 +26,7 @@ from unionclean.normalize.base import Context, missing, ok_or_changed
 from unionclean.normalize.legacy import (NON_LEGACY_RE, TONE_MARKS, VIQR_HINT_RE, is_vietnamese,
                                          repair, tone_index)
 
-__all__ = ["clean_text", "normalize_text", "tone_key"]
+__all__ = ["clean_text", "font_reading", "normalize_text", "tone_key"]
 
 _ENC_REASON = {"tcvn3": "text.tcvn3_converted", "tcvn3h": "text.tcvn3_converted",
                "vni": "text.vni_converted", "viqr": "text.viqr_converted",
@@ -71,6 +71,26 @@ def clean_text(cell: Cell) -> tuple[str, str]:
     Results are memoised per (text, font).
     """
     return _clean(cell.text, cell.font)
+
+
+def font_reading(cell: Cell) -> tuple[str, str] | None:
+    """The cell read strictly through its legacy font (``.Vn*`` / ``VNI-*``), cleaned, with
+    its reason; None when the font is not legacy or changes nothing.
+
+    For closed lists only (code lists, provinces): a value such as VNI ``HMoâng`` (``HMông``)
+    is not valid Vietnamese spelling, so :func:`clean_text` keeps it, but an exact list match
+    on its font reading is certain.
+    """
+    from unionclean.normalize.legacy import decode, encoding_from_font
+
+    enc = encoding_from_font(cell.font)
+    if enc is None or NON_LEGACY_RE.search(cell.text):
+        return None
+    decoded = decode(cell.text, enc)
+    if decoded == cell.text:
+        return None
+    text, _ = _clean(decoded, None)
+    return text, _ENC_REASON[enc]
 
 
 def normalize_text(cell: Cell, ctx: Context) -> Result:
