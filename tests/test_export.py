@@ -65,3 +65,22 @@ def test_atomic_write_keeps_the_old_file_on_error(tmp_path):
             raise RuntimeError("boom")
     assert p.read_text() == "old"
     assert [f.name for f in tmp_path.iterdir()] == ["x.txt"]
+
+
+def test_fast_writer_reads_back_like_the_reference_writer(tmp_path):
+    from unionclean.export.upload import write_upload_reference
+
+    spec = load_spec()
+    rows = [ROW, dict(ROW, ho_ten="Trần <Thị> & \"Bé\"", ghi_chu=" khoảng trắng "), {"ho_ten": "Lê Văn C"}]
+    fast, ref = tmp_path / "fast.xlsx", tmp_path / "ref.xlsx"
+    write_upload(fast, spec, "Công ty A & B", rows, created=date(2026, 11, 1))
+    write_upload_reference(ref, spec, "Công ty A & B", rows, created=date(2026, 11, 1))
+    a, b = openpyxl.load_workbook(fast), openpyxl.load_workbook(ref)
+    assert a.sheetnames == b.sheetnames
+    for name in a.sheetnames:
+        ca = [[(c.value, c.data_type, c.number_format) for c in r] for r in a[name].iter_rows()]
+        cb = [[(c.value, c.data_type, c.number_format) for c in r] for r in b[name].iter_rows()]
+        assert ca == cb, name
+        assert a[name].sheet_state == b[name].sheet_state
+    assert len(a["Danh sách đoàn viên"].data_validations.dataValidation) == \
+        len(b["Danh sách đoàn viên"].data_validations.dataValidation)

@@ -47,3 +47,14 @@ def test_bad_spec_lists_every_problem(tmp_path):
 def test_missing_spec_is_a_clear_error(tmp_path):
     with pytest.raises(SpecError, match="not found"):
         load_spec(tmp_path / "none.yaml")
+
+
+def test_blank_template_workbook_matches_its_spec():
+    import openpyxl
+
+    spec = load_spec()
+    wb = openpyxl.load_workbook(Path(spec.path).parent / spec.workbook)
+    ws = wb[spec.sheet]
+    assert [c.value for c in ws[spec.header_row]] == [c.header for c in spec.columns]
+    assert ws["A1"].value == spec.title_rows[0]
+    assert wb[spec.code_sheet].sheet_state == "hidden"

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -9,9 +10,10 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
 from unionclean.export.atomic import atomic_path
+from unionclean.export.fastsheet import UNIT_PLACEHOLDER, Skeleton, build_skeleton, fill_skeleton
 from unionclean.spec import ColumnSpec, TemplateSpec
 
-__all__ = ["write_upload", "column_value", "code_list_values"]
+__all__ = ["write_upload", "write_upload_reference", "column_value", "code_list_values"]
 
 
 def code_list_values(name: str) -> list[str]:
@@ -37,54 +39,84 @@ def column_value(col: ColumnSpec, values: dict[str, str]) -> str:
     return v
 
 
+def _write_workbook(path: Path, spec: TemplateSpec, unit_name: str, rows: Iterable[dict[str, str]],
+                    created: date) -> int:
+    """The whole template workbook with xlsxwriter (also used to make the fast path's skeleton)."""
+    n = 0
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False,
+                                         "strings_to_formulas": False, "strings_to_urls": False})
+    wb.set_properties({"created": datetime(created.year, created.month, created.day),
+                       "title": spec.name, "author": "unionclean"})
+    ws = wb.add_worksheet(spec.sheet)
+    codes_ws = wb.add_worksheet(spec.code_sheet) if spec.code_sheet else None
+    fmt_title = wb.add_format({"bold": True, "font_size": 14, "align": "center"})
+    fmt_head = wb.add_format({"bold": True, "border": 1, "text_wrap": True, "align": "center",
+                              "valign": "vcenter", "bg_color": "#DDEBF7"})
+    fmt_text = wb.add_format({"num_format": "@"})
+    cols: Sequence[ColumnSpec] = spec.columns
+    last = len(cols) - 1
+    for i, text in enumerate(spec.title_rows):
+        text = text.replace("{unit}", unit_name)
+        if i == 0:
+            ws.merge_range(0, 0, 0, last, text, fmt_title)
+        else:
+            ws.write_string(i, 0, text)
+    hr = spec.header_row - 1
+    for j, c in enumerate(cols):
+        ws.write_string(hr, j, c.header, fmt_head)
+        ws.set_column(j, j, max(8, min(40, len(c.header) + 4)), fmt_text if c.text_format else None)
+    r = spec.first_data_row - 1
+    for values in rows:
+        n += 1
+        for j, c in enumerate(cols):
+            if c.type == "stt":
+                ws.write_number(r, j, n)
+                continue
+            v = column_value(c, values)
+            if v:
+                ws.write_string(r, j, v, fmt_text if c.text_format else None)
+        r += 1
+    if codes_ws is not None:
+        _write_code_sheet(codes_ws, spec, ws, _VALIDATION_ROWS)
+    ws.freeze_panes(spec.first_data_row - 1, 2)
+    ws.activate()
+    wb.close()
+    return n
+
+
+_VALIDATION_ROWS = 100_000  # drop-downs cover this many rows below the header
+
+
+@lru_cache(maxsize=8)
+def _skeleton(spec: TemplateSpec, created: date) -> Skeleton:
+    probe = {c.field: "x" for c in spec.columns}
+
+    def write_probe(p: Path) -> None:
+        _write_workbook(p, spec, UNIT_PLACEHOLDER, [probe], created)
+
+    return build_skeleton(write_probe, 0, spec.first_data_row, len(spec.columns),
+                          [c.type == "stt" for c in spec.columns])
+
+
 def write_upload(path: str | Path, spec: TemplateSpec, unit_name: str, rows: Iterable[dict[str, str]],
                  *, created: date) -> int:
     """Write the upload workbook for one unit; returns the number of member rows written.
 
     ``rows`` are dicts field → canonical value, in output order. ``created`` fixes the
-    workbook's creation date so that a replay is byte-identical.
+    workbook's creation date so that a replay is byte-identical. The template is made once
+    per spec by xlsxwriter; each unit's rows are filled into it (see :mod:`.fastsheet`).
     """
-    n = 0
+    cols = spec.columns
+    values = ([i if c.type == "stt" else column_value(c, v) for c in cols] for i, v in enumerate(rows, 1))
+    return fill_skeleton(_skeleton(spec, created), path, values, unit_name, created)
+
+
+def write_upload_reference(path: str | Path, spec: TemplateSpec, unit_name: str,
+                           rows: Iterable[dict[str, str]], *, created: date) -> int:
+    """The same workbook written cell by cell by xlsxwriter (the reference the fast path is
+    tested against, and the blank template in ``data_templates/``)."""
     with atomic_path(path) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": True, "strings_to_numbers": False,
-                                            "strings_to_formulas": False, "strings_to_urls": False})
-        wb.set_properties({"created": datetime(created.year, created.month, created.day),
-                           "title": spec.name, "author": "unionclean"})
-        ws = wb.add_worksheet(spec.sheet)
-        codes_ws = wb.add_worksheet(spec.code_sheet) if spec.code_sheet else None
-        fmt_title = wb.add_format({"bold": True, "font_size": 14, "align": "center"})
-        fmt_head = wb.add_format({"bold": True, "border": 1, "text_wrap": True, "align": "center",
-                                  "valign": "vcenter", "bg_color": "#DDEBF7"})
-        fmt_text = wb.add_format({"num_format": "@"})
-        cols: Sequence[ColumnSpec] = spec.columns
-        last = len(cols) - 1
-        for i, text in enumerate(spec.title_rows):
-            text = text.replace("{unit}", unit_name)
-            if i == 0:
-                ws.merge_range(0, 0, 0, last, text, fmt_title)
-            else:
-                ws.write_string(i, 0, text)
-        hr = spec.header_row - 1
-        for j, c in enumerate(cols):
-            ws.write_string(hr, j, c.header, fmt_head)
-            ws.set_column(j, j, max(8, min(40, len(c.header) + 4)), fmt_text if c.text_format else None)
-        r = spec.first_data_row - 1
-        for values in rows:
-            n += 1
-            for j, c in enumerate(cols):
-                if c.type == "stt":
-                    ws.write_number(r, j, n)
-                    continue
-                v = column_value(c, values)
-                if v:
-                    ws.write_string(r, j, v, fmt_text if c.text_format else None)
-            r += 1
-        if codes_ws is not None:
-            _write_code_sheet(codes_ws, spec, ws, max(r, spec.first_data_row) + 1000)
-        ws.freeze_panes(spec.first_data_row - 1, 2)
-        ws.activate()
-        wb.close()
-    return n
+        return _write_workbook(tmp, spec, unit_name, rows, created)
 
 
 def _write_code_sheet(codes_ws, spec: TemplateSpec, ws, last_row: int) -> None:
