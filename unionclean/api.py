@@ -190,16 +190,21 @@ def run(recipe: str | Path | Recipe, inputs: Sequence[str | Path], out: str | Pa
 
 
 def _cross_unit(result: RunResult, results: list[FileSummary], recipe: Recipe) -> None:
-    try:
-        from unionclean.match.crossunit import cross_unit_report
-    except ImportError:  # the matcher is an optional stage of this build
-        return
+    """People who appear in two or more units' files: ``duplicates.xlsx`` with a group number
+    (``Nhóm``), both source locations, the evidence and a decision column."""
+    import pandas as pd
+
+    from unionclean.match import MatchConfig, find_cross_unit, write_duplicates_report
+
     records = [r for s in results if s.ok for r in s.records]
     if not records:
         return
-    path, groups = cross_unit_report(records, Path(result.out) / "duplicates.xlsx",
-                                     decisions=recipe.decisions.get("pairs"))
-    result.duplicates_path = str(path) if path else ""
+    df = pd.DataFrame(records)
+    df.insert(0, "rec_id", range(len(df)))
+    cross = find_cross_unit(df, MatchConfig(), decisions=recipe.decisions.get("pairs"))
+    groups = int(cross["group"].nunique()) if len(cross) else 0
+    path = write_duplicates_report(Path(result.out) / "duplicates.xlsx", cross, df)
+    result.duplicates_path = str(path)
     result.cross_unit_groups = groups
 
 
