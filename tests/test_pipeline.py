@@ -133,3 +133,57 @@ def test_alt_template_spec_drives_the_output(dataset, tmp_path):
     names = {" ".join(filter(None, (r[2], r[3]))) for r in ws.iter_rows(min_row=3, values_only=True)}
     canonical = {m["ho_ten"] for m in unit.members}
     assert names and len(names & canonical) >= 0.8 * len(names)
+
+
+def test_corrected_review_comes_back_and_fixes_the_held_rows(tmp_path):
+    """The unit types the right value in the review file; the next run uploads the row."""
+    from unionclean.export.review import REVIEW_HEADERS
+    from unionclean.synth import generate_people, write_unit_file
+
+    people = generate_people(12, seed=5)
+    src = tmp_path / "don_vi.xlsx"
+    truth = write_unit_file(src, "Công đoàn Trường A", people, seed=5, mess_level="low", flag_rate=0.0,
+                            dup_rate=0.0, layout={"dob3": False})
+    wb = openpyxl.load_workbook(src)
+    ws = next(w for w in wb.worksheets if w.sheet_state == "visible")
+    # Find the first member's date-of-birth cell and make it a year only (must be flagged).
+    target = None
+    for row in ws.iter_rows():
+        for c in row:
+            if isinstance(c.value, str) and c.value.strip().lower() in ("ngày sinh", "ngày tháng năm sinh",
+                                                                        "năm sinh", "ngày, tháng, năm sinh"):
+                target = c
+        if target:
+            break
+    assert target is not None, "the generated file has a single date-of-birth column"
+    first_member_row = target.row + 1
+    while ws.cell(first_member_row, target.column).value in (None, ""):
+        first_member_row += 1
+    row_truth = next(r for r in truth.rows if r.row == first_member_row and r.sheet == ws.title)
+    dob = next(m["ngay_sinh"] for m in truth.members if m["member_id"] == row_truth.member_id)
+    ws.cell(first_member_row, target.column).value = dob[-4:]  # a year alone: flagged, row held back
+    wb.save(src)
+    out1 = tmp_path / "o1"
+    r1 = api.clean([src], out1, today=TODAY)
+    held_before = r1.files[0].counts["held_back"]
+    assert held_before >= 1
+    review = out1 / "don_vi.review.xlsx"
+    rb = openpyxl.load_workbook(review)
+    rs = rb[rb.sheetnames[0]]
+    hdr_row = next(r for r in rs.iter_rows() if r[0].value == "STT")
+    cols = {c.value: c.column for c in hdr_row}
+    fixed = 0
+    for row in rs.iter_rows(min_row=hdr_row[0].row + 1):
+        if row[cols["Cột mẫu"] - 1].value == "Ngày sinh (*)" and str(row[cols["Dòng"] - 1].value) == str(first_member_row):
+            row[cols[REVIEW_HEADERS[-1]] - 1].value = dob
+            fixed += 1
+    assert fixed == 1
+    rb.save(review)
+    out2 = tmp_path / "o2"
+    code = cli_main(["clean", str(src), "--out", str(out2), "--today", "2026-11-01", "--quiet",
+                     "--corrections", str(review)])
+    assert code == 0
+    run = json.loads((out2 / "run.json").read_text(encoding="utf-8"))
+    assert run["inputs"][0]["counts"]["held_back"] == held_before - 1
+    cells = run["recipe"]["decisions"]["cells"]
+    assert cells and cells[0]["action"] == "set" and cells[0]["field"] == "ngay_sinh"

@@ -121,7 +121,8 @@ def _process(path: str, out_dir: str, spec_path: str, recipe_dict: dict, keep_re
 # --------------------------------------------------------------------------- run
 def clean(inputs: Sequence[str | Path], out: str | Path, *, recipe: Recipe | str | Path | None = None,
           template: str | Path | None = None, today: date | None = None, jobs: int | None = None,
-          progress: bool | Callable[[int, int], None] = False, cross_unit: bool = True) -> RunResult:
+          progress: bool | Callable[[int, int], None] = False, cross_unit: bool = True,
+          corrections: Sequence[str | Path] = ()) -> RunResult:
     """Clean unit files (files or folders) into ``out``: per file ``<name>.upload.xlsx``,
     ``<name>.review.xlsx``, ``<name>.changes.csv``; per run ``run.json``, ``recipe.yaml`` and,
     with several units, ``duplicates.xlsx``.
@@ -145,6 +146,8 @@ def clean(inputs: Sequence[str | Path], out: str | Path, *, recipe: Recipe | str
 
     files = iter_input_files(inputs)
     summaries: list[FileSummary] = []
+    if corrections:
+        apply_corrections(recipe, corrections, files, spec)
     n = len(files)
     jobs = max(1, min(jobs or os.cpu_count() or 1, n))
     want_cross = cross_unit and n > 1
@@ -181,6 +184,32 @@ def clean(inputs: Sequence[str | Path], out: str | Path, *, recipe: Recipe | str
     recipe.save(out_dir / "recipe.yaml")
     result.manifest_path = str(_write_manifest(out_dir, result, spec, time.perf_counter() - t0))
     return result
+
+
+def apply_corrections(recipe: Recipe, corrections: Sequence[str | Path], files: Sequence[Path],
+                      spec: TemplateSpec) -> int:
+    """Turn review workbooks the units sent back into cell decisions in ``recipe``; returns
+    how many cells were corrected. Each review is matched to its input by file name."""
+    from unionclean.errors import InputFileError
+    from unionclean.export.review import rows_sheet_values
+    from unionclean.review_import import read_corrections
+
+    by_stem = {Path(f).stem: Path(f) for f in files}
+    n = 0
+    for c in corrections:
+        cp = Path(c)
+        stem = cp.name[: -len(".review.xlsx")] if cp.name.endswith(".review.xlsx") else cp.stem
+        src = by_stem.get(stem)
+        if src is None:
+            raise InputFileError("review.unknown_input", cp.name, input=stem)
+        o = clean_file(src, spec, today=recipe.run_date, recipe=per_file_recipe(recipe, src.name))
+        written = rows_sheet_values(o.review, {r.rec_id: r for r in o.records}, spec)
+        cells = recipe.decisions.setdefault("cells", [])
+        for d in read_corrections(cp, spec, written):
+            cells[:] = [x for x in cells if not (x["loc"] == d["loc"] and x["field"] == d["field"])]
+            cells.append(d)
+            n += 1
+    return n
 
 
 def run(recipe: str | Path | Recipe, inputs: Sequence[str | Path], out: str | Path, **kw: Any) -> RunResult:

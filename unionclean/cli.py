@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from unionclean import __version__
-from unionclean.errors import RecipeError, SpecError
+from unionclean.errors import InputFileError, RecipeError, SpecError
 from unionclean.messages import message
 
 __all__ = ["main"]
@@ -28,6 +28,8 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--today", help="Ngày chạy (yyyy-mm-dd), mặc định là hôm nay")
     c.add_argument("--jobs", type=int, default=None, help="Số tiến trình song song")
     c.add_argument("--quiet", action="store_true", help="Không hiện thanh tiến trình")
+    c.add_argument("--corrections", nargs="+", default=[], metavar="REVIEW",
+                   help="Phiếu rà soát (.review.xlsx) đơn vị đã sửa và gửi lại")
     r = sub.add_parser("run", help="Chạy lại một công thức đã lưu trên tệp mới.")
     r.add_argument("recipe", help="Công thức (recipe.yaml)")
     r.add_argument("inputs", nargs="+")
@@ -35,6 +37,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--template")
     r.add_argument("--jobs", type=int, default=None)
     r.add_argument("--quiet", action="store_true")
+    r.add_argument("--corrections", nargs="+", default=[], metavar="REVIEW")
     return p
 
 
@@ -52,13 +55,16 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.cmd == "clean":
             res = api.clean(args.inputs, args.out, recipe=args.recipe, template=args.template, today=today,
-                            jobs=args.jobs, progress=not args.quiet)
+                            jobs=args.jobs, progress=not args.quiet, corrections=args.corrections)
         else:
             res = api.run(args.recipe, args.inputs, args.out, template=args.template, jobs=args.jobs,
-                          progress=not args.quiet)
+                          progress=not args.quiet, corrections=args.corrections)
     except RecipeError as exc:
         print(message("cli.recipe_invalid", file=getattr(args, "recipe", ""), why="; ".join(exc.problems)),
               file=sys.stderr)
+        return 2
+    except InputFileError as exc:
+        print(exc.message(), file=sys.stderr)
         return 2
     except SpecError as exc:
         print(message("cli.template_invalid", why=str(exc)), file=sys.stderr)

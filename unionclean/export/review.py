@@ -20,7 +20,7 @@ from unionclean.messages import has_message, message
 from unionclean.records import Change, MemberRecord, ReviewItem
 from unionclean.spec import TemplateSpec
 
-__all__ = ["write_review", "write_changes", "REVIEW_HEADERS", "CHANGES_HEADERS"]
+__all__ = ["write_review", "write_changes", "rows_sheet_values", "REVIEW_HEADERS", "CHANGES_HEADERS"]
 
 REVIEW_HEADERS = ["STT", "Tệp", "Trang tính", "Dòng", "Cột nguồn", "Cột mẫu", "Giá trị gốc",
                   "Giá trị đề xuất", "Lý do", "Tình trạng", "Sửa thành (đơn vị ghi)"]
@@ -87,6 +87,21 @@ def write_review(path: str | Path, spec: TemplateSpec, items: Sequence[ReviewIte
     return len(items)
 
 
+def rows_sheet_values(items: Sequence[ReviewItem], records: dict[int, MemberRecord],
+                      spec: TemplateSpec) -> dict[tuple[str, str], str]:
+    """What the "Dòng cần sửa" sheet shows in each highlighted cell, keyed ``(loc, field)``:
+    the canonical value if any, else the source text. Reading a returned review file compares
+    against this to find the cells the unit corrected."""
+    shown: dict[tuple[str, str], str] = {}
+    for it in items:
+        rec = records.get(it.rec_id) if it.rec_id is not None else None
+        if rec is None or not it.field:
+            continue
+        raw = rec.raw.get(it.field)
+        shown[(str(it.loc), it.field)] = rec.value(it.field) or (raw.text if raw is not None else "")
+    return shown
+
+
 def _write_rows_sheet(wb, spec, items, records, head, hl, txt) -> None:
     ws = wb.add_worksheet("Dòng cần sửa")
     cols = [c for c in spec.columns if c.type != "stt" and not c.part]
@@ -96,6 +111,7 @@ def _write_rows_sheet(wb, spec, items, records, head, hl, txt) -> None:
     by_row: dict[tuple, list[ReviewItem]] = {}
     for it in items:
         by_row.setdefault((it.loc.file, it.loc.sheet, it.loc.row), []).append(it)
+    shown = rows_sheet_values(items, records, spec)
     r = 0
     for key, its in by_row.items():
         rec = records.get(its[0].rec_id) if its[0].rec_id is not None else None
@@ -104,14 +120,12 @@ def _write_rows_sheet(wb, spec, items, records, head, hl, txt) -> None:
         ws.write_string(r, 1, key[1])
         ws.write_number(r, 2, key[2])
         ws.write_string(r, 3, _HELD if any(i.held_back for i in its) else _UPLOADED)
-        bad = {i.field for i in its if i.field}
+        if rec is None:
+            continue
+        loc = str(its[0].loc)
         for j, c in enumerate(cols, len(fixed)):
-            if rec is None:
-                continue
-            if c.field in bad:
-                raw = rec.raw.get(c.field)
-                v = rec.value(c.field) or (raw.text if raw is not None else "")
-                ws.write_string(r, j, v, hl)
+            if (loc, c.field) in shown:
+                ws.write_string(r, j, shown[(loc, c.field)], hl)
             else:
                 v = rec.value(c.field)
                 if v:
