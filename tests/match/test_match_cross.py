@@ -1,0 +1,100 @@
+"""Cross-unit duplicates: pairs, groups, the duplicates.xlsx report and its decisions."""
+from __future__ import annotations
+
+import openpyxl
+import pandas as pd
+
+from matchgen import generate
+from unionclean.match.crossunit import (REPORT_COLUMNS, find_cross_unit, read_duplicates_decisions,
+                                        write_duplicates_report)
+
+
+def _df() -> pd.DataFrame:
+    rows = [
+        (1, "A", "Tổ 1", 5, "Nguyễn Văn Hùng", "01/02/1990", "Nam", "001090000001", "0912000001"),
+        (2, "A", "Tổ 2", 5, "Nguyễn Văn Hùng", "01/02/1990", "Nam", "", ""),
+        (3, "B", "DS", 7, "NGUYỄN VĂN HÙNG", "01/02/1990", "Nam", "", "0912000001"),
+        (4, "B", "DS", 8, "Lê Thị Mai", "03/03/1993", "Nữ", "", ""),
+        (5, "C", "DS", 9, "Lê Thị Mài", "03/03/1993", "Nữ", "", ""),
+        (6, "C", "DS", 10, "Trần An", "01/01/1980", "Nam", "001080000003", ""),
+        (7, "A", "Tổ 1", 6, "Trần An", "01/01/1980", "Nam", "001080000004", ""),
+    ]
+    df = pd.DataFrame(rows, columns=["rec_id", "unit", "sheet", "row", "ho_ten", "ngay_sinh",
+                                     "gioi_tinh", "so_cccd", "so_dien_thoai"])
+    df["file"] = df["unit"] + ".xlsx"
+    return df
+
+
+def test_groups():
+    cross = find_cross_unit(_df())
+    groups = cross.groupby("group").apply(
+        lambda g: sorted(set(g["rec_a"]) | set(g["rec_b"])), include_groups=False).tolist()
+    assert groups == [[1, 2, 3], [4, 5]]  # Trần An ×2: different CCCDs → not a suspect
+    g1 = cross[cross["group"] == 1]
+    dec = {(a, b): d for a, b, d in g1[["rec_a", "rec_b", "decision"]].values}
+    assert dec[(1, 2)] == "merge" and dec[(1, 3)] == "merge"  # same phone across units
+    assert dec[(2, 3)] == "review"                            # name + date alone across units
+    assert cross.loc[cross["group"] == 2, "level"].tolist() == ["diacritics_differ"]
+    assert {"unit_a", "unit_b"} <= set(cross.columns)
+
+
+def test_name_and_date_alone_do_not_merge_across_units():
+    df = _df()
+    df.loc[df["rec_id"] == 3, "so_dien_thoai"] = "0987000002"
+    cross = find_cross_unit(df)
+    g1 = cross[cross["group"] == 1]
+    assert set(g1["rec_a"]) | set(g1["rec_b"]) == {1, 2, 3}
+    across = g1[g1["unit_a"] != g1["unit_b"]]
+    assert set(across["level"]) == {"name_dob_other_unit"} and set(across["decision"]) == {"review"}
+
+
+def test_report_content(tmp_path):
+    df = _df()
+    cross = find_cross_unit(df)
+    out = write_duplicates_report(tmp_path / "duplicates.xlsx", cross, df)
+    assert [p.name for p in tmp_path.iterdir()] == ["duplicates.xlsx"]  # no temp file left
+    ws = openpyxl.load_workbook(out).active
+    header = [c.value for c in ws[1]]
+    assert header == REPORT_COLUMNS and header[0] == "Nhóm"
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=2)]
+    assert [r[0] for r in rows] == [1, 1, 1, 2, 2]
+    first = dict(zip(header, rows[0]))
+    assert (first["Đơn vị"], first["Tệp"], first["Trang tính"], first["Dòng"]) == (
+        "A", "A.xlsx", "Tổ 1", 5)
+    assert first["Số CCCD"] == "001090000001"  # full, as text (leading zero kept)
+    assert "Ngày sinh" in first["Bằng chứng"] and first["Bằng chứng"].startswith("Trùng:")
+    assert first["Quyết định"] in (None, "")
+    assert all(r[header.index("Mức khớp")] for r in rows)
+    dv = ws.data_validations.dataValidation
+    assert dv and "Không gộp" in dv[0].formula1
+
+
+def test_decisions_read_back(tmp_path):
+    df = _df()
+    cross = find_cross_unit(df)
+    path = write_duplicates_report(tmp_path / "duplicates.xlsx", cross, df)
+    wb = openpyxl.load_workbook(path)
+    ws = wb.active
+    col = REPORT_COLUMNS.index("Quyết định") + 1
+    for r, value in zip(range(2, 7), ["Gộp", "Gộp", "Để sau", "Không gộp", ""]):
+        ws.cell(r, col, value)
+    wb.save(path)
+    dec = read_duplicates_decisions(path)
+    assert dec["merge"] == [["A.xlsx|Tổ 1|5", "A.xlsx|Tổ 2|5"]]
+    assert dec["keep_apart"] == [["B.xlsx|DS|8", "C.xlsx|DS|9"]]
+    # Replayed: the kept-apart pair no longer forms a group.
+    again = find_cross_unit(df, decisions=dec)
+    assert sorted(again["group"].unique()) == [1]
+
+
+def test_generated_cross_unit_recall():
+    df, truth = generate(n_people=300, n_units=5, within=0.0, cross=0.1, seed=11)
+    cross = find_cross_unit(df)
+    multi = {p for p, units in df.groupby(truth.to_numpy())["unit"].nunique().items() if units > 1}
+    found = set()
+    for _, g in cross.groupby("group"):
+        ids = set(g["rec_a"]) | set(g["rec_b"])
+        people = {truth[i] for i in ids}
+        if len(people) == 1:
+            found |= people
+    assert multi and found == multi

@@ -1,0 +1,237 @@
+"""Candidate pairs by blocking, compared level by level, with human decisions replayed.
+
+Pipeline: :func:`prepare` (keys per record, once) → :func:`candidate_pairs` (union of the
+blocking rules, vectorised with numpy) → :func:`unionclean.match.compare.compare_pairs` →
+human decisions applied → :func:`find_pairs` returns the pairs that are duplicates or may be.
+
+Example:
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"rec_id": [1, 2], "unit": ["A", "A"], "file": ["a.xlsx"] * 2,
+    ...     "sheet": ["S1", "S2"], "row": [5, 9], "ho_ten": ["Lê Thị Hoà", "Lê Thị Hòa"],
+    ...     "ngay_sinh": ["01/02/1990"] * 2, "gioi_tinh": ["Nữ"] * 2,
+    ...     "so_cccd": ["", "001190000001"], "so_dien_thoai": ["", ""]})
+    >>> find_pairs(df)[["rec_a", "rec_b", "level", "decision"]].values.tolist()
+    [[1, 2, 'exact_name_dob', 'merge']]
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from unionclean.errors import UnionCleanError
+from unionclean.match.compare import LEVEL_BY_ID, compare_pairs
+from unionclean.match.config import MatchConfig
+from unionclean.match.keys import column_keys
+from unionclean.messages import message
+
+__all__ = ["prepare", "candidate_pairs", "find_pairs", "location_key", "PAIR_COLUMNS",
+           "MatchStats"]
+
+PAIR_COLUMNS = ["rec_a", "rec_b", "level", "level_label", "score", "agree", "disagree",
+                "decision", "reason", "level_rank"]
+
+
+class MatchStats(dict):
+    """Counters of the last run (pairs compared per rule, blocks skipped): no personal data."""
+
+
+def location_key(file: object, sheet: object, row: object) -> str:
+    """Stable location string ``file|sheet|row`` used by human decisions."""
+    return f"{file}|{'' if sheet is None else sheet}|{row}"
+
+
+def _norm_loc(loc: str) -> str:
+    """Accept ``file|row`` (CSV, as :class:`unionclean.model.Location` prints it) too."""
+    parts = str(loc).split("|")
+    if len(parts) == 2:
+        return f"{parts[0]}||{parts[1]}"
+    return str(loc)
+
+
+def _text(s: pd.Series) -> pd.Series:
+    return s.fillna("").astype(str).str.strip()
+
+
+def prepare(df: pd.DataFrame, config: MatchConfig) -> pd.DataFrame:
+    """Per-record keys, positional index 0..n-1.
+
+    Raises:
+        UnionCleanError: a configured column is missing, or record ids repeat.
+    """
+    missing = [c for c in config.required_columns() if c not in df.columns]
+    if missing:
+        raise UnionCleanError(f"match: columns {missing} not in the table; set MatchConfig "
+                              f"to the table's column names")
+    if df[config.id].duplicated().any():
+        raise UnionCleanError(f"match: column {config.id!r} must be unique per record")
+    d = df.reset_index(drop=True)
+    cols: dict[str, np.ndarray] = {"id": d[config.id].to_numpy()}
+    names = _text(d[config.name_columns[0]])
+    for c in config.name_columns[1:]:
+        names = (names + " " + _text(d[c])).str.strip()
+    cols["name"] = names.to_numpy(dtype=object)
+    if config.dob:
+        dob = _text(d[config.dob])
+        if config.dob_format:
+            dob = pd.to_datetime(dob, format=config.dob_format, errors="coerce").dt.strftime(
+                "%d/%m/%Y").fillna("")
+        cols["dob"] = dob.to_numpy(dtype=object)
+    else:
+        cols["dob"] = np.full(len(d), "", dtype=object)
+    keys = column_keys(pd.DataFrame({"n": cols["name"], "d": cols["dob"]}, dtype=object), "n", "d")
+    for c in keys.columns:
+        cols[c] = keys[c].to_numpy()
+    for role in ("gender", "national_id", "phone", "group"):
+        c = getattr(config, role)
+        cols[role] = _text(d[c]).to_numpy(dtype=object) if c else np.full(len(d), "", dtype=object)
+    if config.location:
+        f, sh, r = (_text(d[c]) for c in config.location)
+        cols["loc"] = (f + "|" + sh + "|" + r).to_numpy(dtype=object)
+    else:
+        cols["loc"] = d[config.id].astype(str).to_numpy(dtype=object)
+    for c in config.evidence:
+        if c in d.columns:
+            cols[c] = _text(d[c]).to_numpy(dtype=object)
+    # Object columns on purpose: the comparisons work on numpy object arrays.
+    return pd.DataFrame({k: pd.Series(v, dtype=v.dtype if v.dtype != object else object)
+                         for k, v in cols.items()})
+
+
+def _group_codes(p: pd.DataFrame, keys: Sequence[str]) -> np.ndarray:
+    """One int per record for the combination of ``keys``; -1 when any part is empty."""
+    empty = np.zeros(len(p), dtype=bool)
+    codes = np.zeros(len(p), dtype=np.int64)
+    for k in keys:
+        v = p[k].to_numpy(dtype=object)
+        empty |= v == ""
+        c, u = pd.factorize(v, sort=False)
+        codes = pd.factorize(codes * (len(u) + 1) + c, sort=False)[0].astype(np.int64)
+    codes[empty] = -1
+    return codes
+
+
+def _block_pairs(codes: np.ndarray, max_block: int) -> tuple[np.ndarray, np.ndarray, int]:
+    """All pairs (lo, hi) of positions sharing a code; also how many blocks were too large."""
+    valid = np.flatnonzero(codes >= 0)
+    order = valid[np.argsort(codes[valid], kind="stable")]
+    c = codes[order]
+    if len(c) < 2:
+        return np.empty(0, np.int64), np.empty(0, np.int64), 0
+    starts = np.flatnonzero(np.r_[True, c[1:] != c[:-1]])
+    sizes = np.diff(np.r_[starts, len(c)])
+    keep = (sizes >= 2) & (sizes <= max_block)
+    a_parts, b_parts = [], []
+    for s in np.unique(sizes[keep]):
+        st = starts[keep & (sizes == s)]
+        iu, ju = np.triu_indices(int(s), 1)
+        a_parts.append(order[(st[:, None] + iu[None, :]).ravel()])
+        b_parts.append(order[(st[:, None] + ju[None, :]).ravel()])
+    if not a_parts:
+        return np.empty(0, np.int64), np.empty(0, np.int64), int((sizes > max_block).sum())
+    a = np.concatenate(a_parts)
+    b = np.concatenate(b_parts)
+    return np.minimum(a, b), np.maximum(a, b), int((sizes > max_block).sum())
+
+
+def candidate_pairs(p: pd.DataFrame, config: MatchConfig,
+                    stats: MatchStats | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Union of the pairs of every blocking rule, deduplicated, as position arrays (a < b)."""
+    n = len(p)
+    group = p["group"].to_numpy(dtype=object)
+    codes_all = []
+    for rule in config.blocking:
+        keys = [k for k in rule.keys]
+        if any(k not in p.columns for k in keys):
+            raise UnionCleanError(f"match: blocking rule {rule.name!r} uses unknown key {keys}")
+        a, b, skipped = _block_pairs(_group_codes(p, keys), config.max_block)
+        if rule.same_group_only and len(a):
+            same = group[a] == group[b]
+            a, b = a[same], b[same]
+        if stats is not None:
+            stats[f"pairs_{rule.name}"] = int(len(a))
+            stats[f"blocks_skipped_{rule.name}"] = skipped
+        codes_all.append(a.astype(np.int64) * n + b)
+    if not codes_all:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    u = np.unique(np.concatenate(codes_all))
+    if stats is not None:
+        stats["pairs_compared"] = int(len(u))
+    return u // n, u % n
+
+
+def _decision_pairs(p: pd.DataFrame, decisions: Mapping | None) -> dict[tuple[int, int], str]:
+    """Human decisions as {(pos_lo, pos_hi): "merge" | "keep_apart"} (unknown locations skipped)."""
+    if not decisions:
+        return {}
+    pos = {loc: i for i, loc in enumerate(p["loc"])}
+    out: dict[tuple[int, int], str] = {}
+    for kind in ("merge", "keep_apart"):
+        for entry in decisions.get(kind, []) or []:
+            locs = [pos.get(_norm_loc(x)) for x in entry]
+            locs = [x for x in locs if x is not None]
+            for i in range(len(locs)):
+                for j in range(i + 1, len(locs)):
+                    if locs[i] != locs[j]:
+                        out[(min(locs[i], locs[j]), max(locs[i], locs[j]))] = kind
+    return out
+
+
+def _has(fields: pd.Series, name: str | None) -> np.ndarray:
+    """Rows whose comma-separated ``fields`` contain ``name``."""
+    if not name:
+        return np.zeros(len(fields), dtype=bool)
+    return np.array([name in f.split(",") for f in fields], dtype=bool)
+
+
+def find_pairs(df: pd.DataFrame, config: MatchConfig = MatchConfig(),
+               decisions: Mapping | None = None,
+               *, stats: MatchStats | None = None, prepared: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Pairs of records that are, or may be, the same person.
+
+    Args:
+        df: Cleaned records (see ``docs/matching.md`` for the columns).
+        config: Column roles, thresholds, blocking.
+        decisions: ``{"merge": [[loc, loc], ...], "keep_apart": [[loc, loc], ...]}`` with
+            locations ``"file|sheet|row"``; they override the computed decision.
+        stats: Filled with counters (pairs per rule, pairs compared).
+        prepared: The output of :func:`prepare` for ``df`` if already computed.
+
+    Returns:
+        One row per pair (``rec_a`` before ``rec_b`` in table order) whose decision is
+        ``merge``, ``review`` or ``keep_apart`` with similar names; columns :data:`PAIR_COLUMNS`.
+    """
+    p = prepare(df, config) if prepared is None else prepared
+    a, b = candidate_pairs(p, config, stats)
+    human = _decision_pairs(p, decisions)
+    if human:
+        extra = np.array([k for k in human], dtype=np.int64).reshape(-1, 2)
+        n = max(len(p), 1)
+        u = np.unique(np.concatenate([a * n + b, extra[:, 0] * n + extra[:, 1]]))
+        a, b = u // n, u % n
+    cmp = compare_pairs(p, a, b, config)
+    cmp.insert(0, "pos_a", a)
+    cmp.insert(1, "pos_b", b)
+    if human:
+        key = pd.Series(list(zip(a.tolist(), b.tolist())))
+        hd = key.map(human)
+        has = hd.notna().to_numpy()
+        cmp.loc[has, "decision"] = hd[has].to_numpy()
+        cmp["reason"] = np.where(has, "match.decision." + hd.fillna("").astype(str),
+                                 "match.level." + cmp["level"].astype(str))
+    else:
+        cmp["reason"] = "match.level." + cmp["level"].astype(str)
+    # Keep-apart pairs are listed only when they look alike (same date, close name) or a person
+    # decided: the veto is worth showing there, not for every namesake born the same year.
+    human_kept = cmp["reason"].str.startswith("match.decision").to_numpy()
+    alike = (cmp["score"] >= config.t_auto).to_numpy() & _has(cmp["agree"], config.dob)
+    keep = cmp["decision"].isin(["merge", "review"]).to_numpy() | (
+        (cmp["decision"] == "keep_apart").to_numpy() & (alike | human_kept))
+    cmp = cmp[keep].reset_index(drop=True)
+    ids = p["id"].to_numpy()
+    cmp["rec_a"] = ids[cmp["pos_a"].to_numpy()]
+    cmp["rec_b"] = ids[cmp["pos_b"].to_numpy()]
+    labels = {lv: message(f"match.level.{lv}") for lv in LEVEL_BY_ID}
+    cmp["level_label"] = cmp["level"].map(labels)
+    return cmp[PAIR_COLUMNS + ["pos_a", "pos_b"]]
