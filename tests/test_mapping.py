@@ -264,3 +264,19 @@ def test_recipe_bad_entries_are_problems_not_errors() -> None:
 def test_recipe_codes_have_messages() -> None:
     for code in ("mapping.header_missing", "mapping.header_ambiguous", "mapping.bad_entry"):
         assert has_message(code)
+
+
+def test_side_by_side_day_month_year_headers_are_one_date():
+    from unionclean.layout import detect_layout
+    from unionclean.mapping import map_columns
+    from unionclean.model import Cell
+    from unionclean.read.base import Row, SheetData
+
+    head = ["STT", "Họ và tên", "Ngày sinh", "Tháng sinh", "Năm sinh", "Giới tính", "Số CCCD"]
+    rows = [Row(1, [Cell(h) for h in head])]
+    for i in range(2, 6):
+        rows.append(Row(i, [Cell(str(i - 1)), Cell("Nguyễn Văn An"), Cell("11"), Cell("5"), Cell("1989"),
+                            Cell("Nam"), Cell("066089999214")]))
+    lay = detect_layout(SheetData("DS", rows=rows))
+    src = map_columns(lay).sources["ngay_sinh"]
+    assert (src.kind, src.columns) == ("date_parts", (2, 3, 4))

@@ -386,6 +386,34 @@ def _resolve(col: _Col, fields: tuple[str, ...], extra: dict[str, str]) -> None:
         col.category, col.target, col.score = m.category, m.target, m.score
 
 
+_DATE_PART_WORDS = (("day", "ngay"), ("month", "thang"), ("year", "nam"))
+
+
+def _side_by_side_dates(cols: dict[int, _Col], fields: tuple[str, ...]) -> None:
+    """Three adjacent one-row headers "Ngày X | Tháng X | Năm X" (e.g. "Ngày sinh | Tháng sinh |
+    Năm sinh") are the day, month and year parts of the date field "Ngày X" names, even though
+    "Ngày sinh" and "Năm sinh" alone would each map to the whole birth date."""
+    order = sorted(cols)
+    for a, b, c in zip(order, order[1:], order[2:]):
+        if b != a + 1 or c != b + 1:
+            continue
+        trio = (cols[a], cols[b], cols[c])
+        if any(len(x.parts) > 1 or x.forced for x in trio):
+            continue
+        keys = [header_keys(x.header)[1].split(" ", 1) for x in trio]
+        if any(len(k) != 2 for k in keys) or len({k[1] for k in keys}) != 1:
+            continue
+        if [k[0] for k in keys] != [w for _, w in _DATE_PART_WORDS]:
+            continue
+        target = _best_field(match_header(trio[0].header), fields) or \
+            _best_field(match_header(f"ngày tháng năm {keys[0][1]}"), fields)
+        if target is None or target.category != "field" or target.target not in _DATE_FIELDS:
+            continue
+        for x, (part, _) in zip(trio, _DATE_PART_WORDS):
+            x.category, x.target, x.score = "part", part, STRONG
+            x.group, x.group_field, x.families = trio[0].header, target.target, ("date",)
+
+
 def _extra(text: str, extra: dict[str, str]) -> HeaderMatch | None:
     """Template header texts given with the spec fields are aliases too."""
     if not extra:
@@ -511,6 +539,7 @@ def map_columns(layout: SheetLayout, spec: Sequence[str] | Mapping[str, str] | N
     cols = {i: _Col(i, h, tuple(parts_of.get(i) or (h,))) for i, h in layout.headers.items() if h}
     for c in cols.values():
         _resolve(c, fields, extra)
+    _side_by_side_dates(cols, fields)
     forced_fields: set[str] = set()
     for key, value in (overrides or {}).items():
         for i in _override_columns(str(key), cols):
