@@ -5,6 +5,8 @@ from pathlib import Path
 from unionclean.messages import catalogue, message
 
 PKG = Path(__file__).resolve().parents[1] / "unionclean"
+# Literals that are prefixes of composed codes (checked in test_composed_codes_have_messages).
+_PREFIXES = {"match.decision"}
 _FILE_SUFFIXES = {"yaml", "yml", "csv", "json", "xlsx", "xls", "py", "txt", "xml", "ipynb", "tmp"}
 
 
@@ -22,7 +24,7 @@ def _code_literals():
 
 
 def test_every_code_literal_has_a_message():
-    missing = sorted({(str(p), c) for p, c in _code_literals() if c not in catalogue()})
+    missing = sorted({(str(p), c) for p, c in _code_literals() if c not in catalogue() and c not in _PREFIXES})
     assert not missing, missing
 
 
