@@ -382,17 +382,27 @@ def _viqr_detect(text: str) -> str | None:
 
 
 def _changes_a_word(before: str, after: str) -> bool:
-    """A decoding counts as evidence only if it turns some word of two letters or more into a
-    different word (single letters like "â" prove nothing)."""
-    changed = set(_WORD.findall(after)) - set(_WORD.findall(before))
-    return any(len(w) > 1 for w in changed)
+    """A decoding counts as evidence only if it repairs some word of two letters or more that
+    was not valid Vietnamese as it stood: single letters like a stray "â" prove nothing, and
+    turning a valid word into another ("Hà" into TCVN3 "Hổ") is no repair."""
+    b_words, a_words = before.split(), after.split()
+    if len(b_words) != len(a_words):
+        changed = set(_WORD.findall(after)) - set(_WORD.findall(before))
+        return any(len(w) > 1 for w in changed)
+    for b, a in zip(b_words, a_words):
+        word = "".join(_WORD.findall(b))
+        if b != a and len(word) > 1 and not is_syllable(word.lower()):
+            return True
+    return False
 
 
 def detect(text: str) -> str | None:
     """Legacy encoding of ``text`` judged from its content alone, or None.
 
     Returns ``"tcvn3"``, ``"vni"``, ``"viqr"`` or ``"utf8"`` only when the text is not valid
-    Vietnamese as it stands and exactly one decoding makes every word a Vietnamese syllable.
+    Vietnamese as it stands, exactly one decoding makes every word a Vietnamese syllable, and
+    that decoding repairs an invalid word of two letters or more (``â, Hà Giang`` is Unicode
+    with a stray ``â``, not TCVN3 ``õ, HỔ Giang``).
     """
     if text.isascii():
         return "viqr" if VIQR_HINT_RE.search(text) and _viqr_detect(text) else None
