@@ -1,11 +1,9 @@
 """Date normaliser: table-driven cases, column order decision, split columns, plausibility."""
 from __future__ import annotations
 
-import csv
 import inspect
 import re
 from datetime import date, datetime
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -19,26 +17,16 @@ from unionclean.normalize.dates import (
     check_birth_date, check_join_date, decide_date_order, excel_serial_to_date, join_date_parts,
     normalize_date, parse_date_text,
 )
+from casefiles import make_cell, read_cases
 
-CASES = Path(__file__).parent.parent / "cases" / "date_cases.csv"
 TODAY = date(2025, 6, 1)
 
 
-def make_cell(text: str, kind: str) -> Cell:
-    if kind == "n":
-        value = int(text) if text.lstrip("-").isdigit() else float(text)
-        return Cell(text, "n", value)
-    if kind == "d":
-        return Cell(text, "d", datetime.fromisoformat(text))
-    return Cell(text, kind)
 
 
-def load() -> list[dict[str, str]]:
-    with CASES.open(encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
 
 
-@pytest.mark.parametrize("case", load(), ids=lambda c: f"{c['kind']}:{c['input']!r}:{c['date_order']}")
+@pytest.mark.parametrize("case", read_cases("date_cases.csv"), ids=lambda c: f"{c['kind']}:{c['input']!r}:{c['date_order']}")
 def test_date_case(case: dict[str, str]) -> None:
     ctx = Context(today=TODAY, date_order=case["date_order"])
     r = normalize_date(make_cell(case["input"], case["kind"]), ctx)
@@ -47,7 +35,7 @@ def test_date_case(case: dict[str, str]) -> None:
 
 def test_every_reason_has_a_message() -> None:
     source = inspect.getsource(module)
-    reasons = {c["reason"] for c in load() if c["reason"]} | set(re.findall(r'"(date\.[a-z_]+)"', source))
+    reasons = {c["reason"] for c in read_cases("date_cases.csv") if c["reason"]} | set(re.findall(r'"(date\.[a-z_]+)"', source))
     assert len(reasons) >= 3
     assert [r for r in sorted(reasons) if not has_message(r)] == []
 

@@ -1,10 +1,8 @@
 """Email normaliser: table-driven cases and properties."""
 from __future__ import annotations
 
-import csv
 import inspect
 import re
-from pathlib import Path
 
 import pytest
 from hypothesis import assume, given, settings
@@ -15,16 +13,13 @@ from unionclean.normalize import email as module
 from unionclean.model import Cell, Status
 from unionclean.normalize.base import Context
 from unionclean.normalize.email import is_valid_email, normalize_email
-
-CASES = Path(__file__).parent.parent / "cases" / "email_cases.csv"
-
-
-def load() -> list[dict[str, str]]:
-    with CASES.open(encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
+from casefiles import read_cases
 
 
-@pytest.mark.parametrize("case", load(), ids=lambda c: f"{c['kind']}:{c['input']!r}")
+
+
+
+@pytest.mark.parametrize("case", read_cases("email_cases.csv"), ids=lambda c: f"{c['kind']}:{c['input']!r}")
 def test_email_case(case: dict[str, str]) -> None:
     value = int(case["input"]) if case["kind"] == "n" else None
     r = normalize_email(Cell(case["input"], case["kind"], value), Context())
@@ -34,7 +29,7 @@ def test_email_case(case: dict[str, str]) -> None:
 
 def test_every_reason_has_a_message() -> None:
     source = inspect.getsource(module)
-    reasons = {c["reason"] for c in load() if c["reason"]} | set(re.findall(r'"(email\.[a-z_]+)"', source))
+    reasons = {c["reason"] for c in read_cases("email_cases.csv") if c["reason"]} | set(re.findall(r'"(email\.[a-z_]+)"', source))
     assert len(reasons) >= 3
     assert [r for r in sorted(reasons) if not has_message(r)] == []
 

@@ -1,11 +1,9 @@
 """Gender normaliser: table-driven cases, header codes, split Nam | Nữ columns."""
 from __future__ import annotations
 
-import csv
 import inspect
 import re
 from datetime import date
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -16,22 +14,15 @@ from unionclean.normalize import gender as module
 from unionclean.model import Cell, Status
 from unionclean.normalize.base import Context
 from unionclean.normalize.gender import gender_from_split, normalize_gender, parse_gender_codes
-
-CASES = Path(__file__).parent.parent / "cases" / "gender_cases.csv"
-
-
-def make_cell(text: str, kind: str) -> Cell:
-    if kind == "n":
-        return Cell(text, "n", int(text) if text.isdigit() else float(text))
-    return Cell(text, kind)
+from casefiles import make_cell, read_cases
 
 
-def load() -> list[dict[str, str]]:
-    with CASES.open(encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
 
 
-@pytest.mark.parametrize("case", load(), ids=lambda c: f"{c['kind']}:{c['input']!r}:{c['header']}")
+
+
+
+@pytest.mark.parametrize("case", read_cases("gender_cases.csv"), ids=lambda c: f"{c['kind']}:{c['input']!r}:{c['header']}")
 def test_gender_case(case: dict[str, str]) -> None:
     ctx = Context(gender_codes=parse_gender_codes(case["header"]), header=case["header"])
     r = normalize_gender(make_cell(case["input"], case["kind"]), ctx)
@@ -41,7 +32,7 @@ def test_gender_case(case: dict[str, str]) -> None:
 
 def test_every_reason_has_a_message() -> None:
     source = inspect.getsource(module)
-    reasons = {c["reason"] for c in load() if c["reason"]} | set(re.findall(r'"(gender\.[a-z_]+)"', source))
+    reasons = {c["reason"] for c in read_cases("gender_cases.csv") if c["reason"]} | set(re.findall(r'"(gender\.[a-z_]+)"', source))
     assert len(reasons) >= 3
     assert [r for r in sorted(reasons) if not has_message(r)] == []
 

@@ -1,10 +1,8 @@
 """CCCD/CMND normaliser: table-driven cases and the digit 4 / digits 5–6 cross-checks."""
 from __future__ import annotations
 
-import csv
 import inspect
 import re
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -17,22 +15,15 @@ from unionclean.normalize.base import Context
 from unionclean.normalize.ids import (
     PROVINCE_CODES, cccd_info, check_cccd_birth_year, check_cccd_gender, normalize_cccd,
 )
-
-CASES = Path(__file__).parent.parent / "cases" / "cccd_cases.csv"
-
-
-def make_cell(text: str, kind: str) -> Cell:
-    if kind == "n":
-        return Cell(text, "n", int(text) if text.lstrip("-").isdigit() else float(text))
-    return Cell(text, kind)
+from casefiles import make_cell, read_cases
 
 
-def load() -> list[dict[str, str]]:
-    with CASES.open(encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
 
 
-@pytest.mark.parametrize("case", load(), ids=lambda c: f"{c['kind']}:{c['input']!r}")
+
+
+
+@pytest.mark.parametrize("case", read_cases("cccd_cases.csv"), ids=lambda c: f"{c['kind']}:{c['input']!r}")
 def test_cccd_case(case: dict[str, str]) -> None:
     r = normalize_cccd(make_cell(case["input"], case["kind"]), Context())
     assert (r.value, r.status.value, r.reason) == (case["expected"], case["status"], case["reason"])
@@ -40,7 +31,7 @@ def test_cccd_case(case: dict[str, str]) -> None:
 
 def test_every_reason_has_a_message() -> None:
     source = inspect.getsource(module)
-    reasons = {c["reason"] for c in load() if c["reason"]} | set(re.findall(r'"(cccd\.[a-z_]+)"', source))
+    reasons = {c["reason"] for c in read_cases("cccd_cases.csv") if c["reason"]} | set(re.findall(r'"(cccd\.[a-z_]+)"', source))
     assert len(reasons) >= 3
     assert [r for r in sorted(reasons) if not has_message(r)] == []
 

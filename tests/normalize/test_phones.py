@@ -1,10 +1,8 @@
 """Phone normaliser: table-driven cases, prefix tables, several numbers in one cell."""
 from __future__ import annotations
 
-import csv
 import inspect
 import re
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -15,22 +13,15 @@ from unionclean.normalize import phones as module
 from unionclean.model import Cell, Status
 from unionclean.normalize.base import Context
 from unionclean.normalize.phones import classify_phone, normalize_phone, phone_tables
-
-CASES = Path(__file__).parent.parent / "cases" / "phone_cases.csv"
-
-
-def make_cell(text: str, kind: str) -> Cell:
-    if kind == "n":
-        return Cell(text, "n", int(text) if text.isdigit() else float(text))
-    return Cell(text, kind)
+from casefiles import make_cell, read_cases
 
 
-def load() -> list[dict[str, str]]:
-    with CASES.open(encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
 
 
-@pytest.mark.parametrize("case", load(), ids=lambda c: f"{c['kind']}:{c['input']!r}")
+
+
+
+@pytest.mark.parametrize("case", read_cases("phone_cases.csv"), ids=lambda c: f"{c['kind']}:{c['input']!r}")
 def test_phone_case(case: dict[str, str]) -> None:
     r = normalize_phone(make_cell(case["input"], case["kind"]), Context())
     assert (r.value, r.status.value, r.reason, r.note) == (
@@ -39,7 +30,7 @@ def test_phone_case(case: dict[str, str]) -> None:
 
 def test_every_reason_has_a_message() -> None:
     source = inspect.getsource(module)
-    reasons = {c["reason"] for c in load() if c["reason"]} | set(re.findall(r'"(phone\.[a-z_]+)"', source))
+    reasons = {c["reason"] for c in read_cases("phone_cases.csv") if c["reason"]} | set(re.findall(r'"(phone\.[a-z_]+)"', source))
     assert len(reasons) >= 3
     assert [r for r in sorted(reasons) if not has_message(r)] == []
 
