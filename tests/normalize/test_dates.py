@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import inspect
 import re
-from datetime import date, datetime
+from datetime import date
 
 import pytest
 from hypothesis import given, settings
