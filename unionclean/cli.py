@@ -7,7 +7,6 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date
-from pathlib import Path
 
 from unionclean import __version__
 from unionclean.errors import InputFileError, RecipeError, SpecError

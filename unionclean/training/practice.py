@@ -16,6 +16,7 @@ import hashlib
 import random
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import date
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -92,10 +93,8 @@ class Practice:
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
-    def run_date(self) -> "date":
+    def run_date(self) -> date:
         """The run date as a :class:`datetime.date` (for ``api.clean(today=...)``)."""
-        from datetime import date
-
         return date.fromisoformat(self.today)
 
     @property
