@@ -63,14 +63,14 @@ def main() -> None:
     if not src.exists() or not any(src.iterdir()):
         t = time.perf_counter()
         generate_dataset(src, n_units=args.units, members_per_unit=args.members // args.units, seed=args.seed,
-                         mess_level=args.mess)
+                         mess_level=args.mess, write_truth=False)
         print(f"generated {args.units} unit files in {time.perf_counter() - t:.1f} s")
     files = sorted(p for p in src.iterdir() if p.suffix.lower() in (".xlsx", ".xls", ".csv"))
     t_bare = bare_read(files)
     if out.exists():
         shutil.rmtree(out)
     t = time.perf_counter()
-    res = api.clean([src], out, today=date(2026, 11, 1), jobs=args.jobs, cross_unit=True)
+    res = api.clean(files, out, today=date(2026, 11, 1), jobs=args.jobs, cross_unit=True)
     t_run = time.perf_counter() - t
     tot = res.totals()
     rows = tot.get("rows_read", 0)

@@ -24,6 +24,7 @@ from unionclean.export.atomic import atomic_path
 from unionclean.export.review import write_changes, write_review
 from unionclean.export.upload import write_upload
 from unionclean.messages import message
+from unionclean.model import Cell
 from unionclean.pipeline import FileOutcome, clean_file
 from unionclean.recipe import Recipe
 from unionclean.spec import TemplateSpec, load_spec
@@ -84,7 +85,8 @@ def write_outputs(o: FileOutcome, spec: TemplateSpec, out_dir: str | Path, today
     up = outd / f"{o.stem}.upload.xlsx"
     rv = outd / f"{o.stem}.review.xlsx"
     ch = outd / f"{o.stem}.changes.csv"
-    write_upload(up, spec, o.unit_name, ({f: r.value(f) for f in spec.fields} for r in o.upload), created=today)
+    fields = spec.fields
+    write_upload(up, spec, o.unit_name, ({f: r.value(f) for f in fields} for r in o.upload), created=today)
     write_review(rv, spec, o.review, {r.rec_id: r for r in o.records}, created=today, unit_name=o.unit_name)
     write_changes(ch, o.changes)
     return {"upload": up.name, "review": rv.name, "changes": ch.name}
@@ -97,12 +99,12 @@ def per_file_recipe(recipe: Recipe, name: str) -> dict[str, Any]:
             "ethnic_list": recipe.params("normalise").get("ethnic_list")}
 
 
-def _process(path: str, out_dir: str, spec_path: str, recipe_dict: dict, keep_records: bool) -> FileSummary:
+def _process(path: str, out_dir: str, spec_path: str, today: date, per_file: dict[str, Any],
+             keep_records: bool) -> FileSummary:
+    """Clean one file and write its outputs (runs in a worker): only a small summary goes back."""
     spec = load_spec(spec_path)
-    recipe = Recipe.from_dict(recipe_dict)
-    today = recipe.run_date
     name = Path(path).name
-    o: FileOutcome = clean_file(path, spec, today=today, recipe=per_file_recipe(recipe, name))
+    o: FileOutcome = clean_file(path, spec, today=today, recipe=per_file)
     s = FileSummary(file=name, ok=o.ok, error_code=o.error_code, error_message=o.error_message,
                     sha256=o.sha256, size=o.size, format=o.format, sheets=o.sheets, skipped=o.skipped,
                     mapping=o.mapping, decisions=o.decisions)
@@ -111,11 +113,40 @@ def _process(path: str, out_dir: str, spec_path: str, recipe_dict: dict, keep_re
         s.outputs = write_outputs(o, spec, out_dir, today)
         o.timings["write"] = time.perf_counter() - t
         if keep_records:
-            s.records = [dict({f: r.value(f) for f in spec.fields}, file=name, sheet=r.loc.sheet, row=r.loc.row,
-                              unit=o.unit_name or o.stem) for r in o.upload + o.held]
+            fields = spec.fields
+            unit = o.unit_name or o.stem
+            s.records = [dict({f: r.value(f) for f in fields}, file=name, sheet=r.loc.sheet, row=r.loc.row,
+                              unit=unit) for r in o.upload + o.held]
     s.counts = o.counts()
     s.timings = {k: round(v, 4) for k, v in o.timings.items()}
     return s
+
+
+def _process_chunk(chunk: list[tuple]) -> list[FileSummary]:
+    return [_process(*a) for a in chunk]
+
+
+def _warm_up(spec: TemplateSpec, today: date) -> None:
+    """Load what every file needs (code lists, header aliases, the upload skeleton) once in
+    the parent, so that forked workers start with it instead of each loading it again."""
+    from unionclean.export.review import warm_up as warm_review
+    from unionclean.export.upload import warm_up as warm_upload
+    from unionclean.mapping import aliases
+    from unionclean.normalize.base import Context
+    from unionclean.normalize.registry import get_normalizer
+
+    aliases()
+    ctx = Context(today=today)
+    for ftype in {spec.field_type(f) for f in spec.fields}:
+        fn = get_normalizer(ftype)
+        for sample in _WARM_UP_CELLS:  # plain, Unicode, TCVN3 and VNI text load every table
+            fn(sample, ctx)
+    warm_upload(spec, today)
+    warm_review(spec, today)
+
+
+_WARM_UP_CELLS = (Cell("Nguyễn Văn An"), Cell("NguyÔn V¨n Nam", font=".VnTime"), Cell("Hoaøng Thò Haûi"),
+                  Cell("12/03/1990"), Cell("1"))
 
 
 # --------------------------------------------------------------------------- run
@@ -151,7 +182,10 @@ def clean(inputs: Sequence[str | Path], out: str | Path, *, recipe: Recipe | str
     n = len(files)
     jobs = max(1, min(jobs or os.cpu_count() or 1, n))
     want_cross = cross_unit and n > 1
-    args = [(str(f), str(out_dir), spec.path, recipe.to_dict(), want_cross) for f in files]
+    Recipe.from_dict(recipe.to_dict())  # a recipe that does not load stops here, not in a worker
+    run_date = recipe.run_date
+    args = [(str(f), str(out_dir), spec.path, run_date, per_file_recipe(recipe, f.name), want_cross)
+            for f in files]
     done = 0
     bar = _progress(progress, n)
     if jobs == 1:
@@ -161,13 +195,17 @@ def clean(inputs: Sequence[str | Path], out: str | Path, *, recipe: Recipe | str
             done += 1
             bar(done, n)
     else:
+        _warm_up(spec, run_date)
         ctx = mp.get_context("fork" if platform.system() != "Windows" else "spawn")
         with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as ex:
-            futures = [ex.submit(_process, *a) for a in args]
+            # Files go to the workers in small chunks (one round trip per chunk, not per file),
+            # small enough that both workers stay busy to the end.
+            size = max(1, min(16, n // (jobs * 8)))
+            chunks = [args[i:i + size] for i in range(0, n, size)]
             results = []
-            for fut in futures:
-                results.append(fut.result())
-                done += 1
+            for chunk_result in ex.map(_process_chunk, chunks):
+                results.extend(chunk_result)
+                done += len(chunk_result)
                 bar(done, n)
     summaries.extend(results)
     # Decisions made on this run become part of the recipe, so a replay is identical.
@@ -232,7 +270,7 @@ def _cross_unit(result: RunResult, results: list[FileSummary], recipe: Recipe) -
     df.insert(0, "rec_id", range(len(df)))
     cross = find_cross_unit(df, MatchConfig(), decisions=recipe.decisions.get("pairs"))
     groups = int(cross["group"].nunique()) if len(cross) else 0
-    path = write_duplicates_report(Path(result.out) / "duplicates.xlsx", cross, df)
+    path = write_duplicates_report(Path(result.out) / "duplicates.xlsx", cross, df, created=recipe.run_date)
     result.duplicates_path = str(path)
     result.cross_unit_groups = groups
 

@@ -22,7 +22,7 @@ from unionclean.read.base import column_letter
 from unionclean.records import Change, MemberRecord, ReviewItem, RowFlag
 from unionclean.spec import TemplateSpec
 
-__all__ = ["FileOutcome", "clean_file", "file_sha256"]
+__all__ = ["FileOutcome", "clean_file", "file_sha256", "normalise_column"]
 
 
 @dataclass
@@ -144,13 +144,24 @@ def _build_records(wb, spec: TemplateSpec, per_file: dict, fname: str, out: File
         info["unmapped"] = [h for _, h in mapping.unmapped]
         info["ambiguous"] = [f for f, _ in mapping.ambiguous]
         sources = mapping.sources
+        letters = {f: ",".join(column_letter(c) for c in src.columns) for f, src in sources.items()}
+        # A single source column (the usual case) is read directly; joined sources go through
+        # _combine.
+        single = [(f, src.columns[0]) for f, src in sources.items() if src.kind == "single"]
+        joined = [(f, src) for f, src in sources.items() if src.kind != "single"]
         for row in layout.member_rows:
-            loc = Location(fname, sheet.name, row.number)
-            rec = MemberRecord(rec_id, loc, hidden=row.hidden or sheet.hidden)
+            cells = row.cells
+            width = len(cells)
+            raw: dict[str, Cell] = {}
+            for f, c in single:
+                raw[f] = (cells[c] if c < width else None) or EMPTY
+            for f, src in joined:
+                raw[f] = _combine(src, cells)
+            if joined:  # keep the mapping's field order
+                raw = {f: raw[f] for f in sources}
+            rec = MemberRecord(rec_id, Location(fname, sheet.name, row.number),
+                               hidden=row.hidden or sheet.hidden, raw=raw, cols=dict(letters))
             rec_id += 1
-            for f, src in sources.items():
-                rec.raw[f] = _combine(src, row.cells)
-                rec.cols[f] = ",".join(column_letter(c) for c in src.columns)
             built.append((rec, sources))
         _suspicious(layout, sheet.name, fname, out)
     if problems:
@@ -197,20 +208,40 @@ def _normalise(built: list[tuple[MemberRecord, dict]], spec: TemplateSpec, today
             ctx_kw["ethnic_list"] = recipe["ethnic_list"]
         if ftype == "gender" and getattr(src, "gender_codes", ()):
             ctx_kw["gender_codes"] = tuple(src.gender_codes)
-        ctx = Context(**ctx_kw)
-        fn = get_normalizer(ftype)
-        memo: dict[tuple, Result] = {}
-        default = spec.default_for(f)
-        for r in recs:
-            c = r.raw[f]
-            k = (c.text, c.kind, c.font)
-            res = memo.get(k)
-            if res is None:
-                res = fn(c, ctx)
-                if res.status is Status.MISSING and default is not None:
-                    res = Result(default, Status.CHANGED, "default.applied")
-                memo[k] = res
-            r.res[f] = res
+        normalise_column(recs, f, ftype, Context(**ctx_kw), spec.default_for(f))
+
+
+#: Results of the normalisers, memoised per (field type, context, default) and then per distinct
+#: cell, across the files a process cleans: names, codes and dates repeat from unit to unit.
+#: Normalisers are pure functions of (cell, context), so a remembered result is the result.
+_MEMOS: dict[tuple, dict[tuple, Result]] = {}
+_MEMO_LIMIT = 200_000  # distinct cells remembered in all (~25 MB), before starting afresh
+
+
+def column_memo(ftype: str, ctx: Context, default: str | None) -> dict[tuple, Result]:
+    """The memo of one column kind: ``(text, kind, value, font)`` (the whole cell) → result."""
+    if len(_MEMOS) > 512 or sum(len(m) for m in _MEMOS.values()) > _MEMO_LIMIT:
+        _MEMOS.clear()
+    return _MEMOS.setdefault((ftype, ctx, default), {})
+
+
+def normalise_column(recs: list[MemberRecord], f: str, ftype: str, ctx: Context,
+                     default: str | None) -> None:
+    """Normalise field ``f`` of every record (``r.raw[f]`` → ``r.res[f]``), once per distinct
+    cell; an empty cell takes the template's ``default`` when there is one."""
+    fn = get_normalizer(ftype)
+    memo = column_memo(ftype, ctx, default)
+    get, missing = memo.get, Status.MISSING
+    for r in recs:
+        c = r.raw[f]
+        k = (c.text, c.kind, c.value, c.font)
+        res = get(k)
+        if res is None:
+            res = fn(c, ctx)
+            if res.status is missing and default is not None:
+                res = Result(default, Status.CHANGED, "default.applied")
+            memo[k] = res
+        r.res[f] = res
 
 
 def _apply_cell_decisions(records: list[MemberRecord], spec: TemplateSpec, today: date,
@@ -299,10 +330,11 @@ def _cccd_unique(records: list[MemberRecord], spec: TemplateSpec) -> None:
 # --------------------------------------------------------------------------- classify
 def _classify(out: FileOutcome, records: list[MemberRecord], spec: TemplateSpec) -> None:
     required = spec.required_fields()
+    fields = spec.fields
     for r in records:
         held = False
         items: list[ReviewItem] = []
-        for f in spec.fields:
+        for f in fields:
             res = r.res.get(f)
             raw = r.raw.get(f)
             col = r.cols.get(f, "")
@@ -339,12 +371,13 @@ def _classify(out: FileOutcome, records: list[MemberRecord], spec: TemplateSpec)
 
 
 def _changes(out: FileOutcome, records: list[MemberRecord]) -> None:
+    changed = Status.CHANGED
+    add = out.changes.append
     for r in records:
         for f, res in r.res.items():
-            if res.status is Status.CHANGED:
+            if res.status is changed:
                 raw = r.raw.get(f)
-                out.changes.append(Change(r.loc, r.cols.get(f, ""), f, raw.text if raw else "", res.value,
-                                          res.reason))
+                add(Change(r.loc, r.cols.get(f, ""), f, raw.text if raw else "", res.value, res.reason))
 
 
 # --------------------------------------------------------------------------- one file

@@ -9,18 +9,24 @@ fix them in place and send the file back.
 from __future__ import annotations
 
 import csv
+import io
+import re
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
 import xlsxwriter
 
 from unionclean.export.atomic import atomic_path
+from unionclean.export.fastsheet import (UNIT_PLACEHOLDER, MultiSkeleton, build_multi_skeleton,
+                                         fill_sheets)
 from unionclean.messages import has_message, message
 from unionclean.records import Change, MemberRecord, ReviewItem
 from unionclean.spec import TemplateSpec
 
-__all__ = ["write_review", "write_changes", "rows_sheet_values", "REVIEW_HEADERS", "CHANGES_HEADERS"]
+__all__ = ["write_review", "write_review_reference", "write_changes", "rows_sheet_values", "REVIEW_HEADERS",
+           "CHANGES_HEADERS"]
 
 REVIEW_HEADERS = ["STT", "Tệp", "Trang tính", "Dòng", "Cột nguồn", "Cột mẫu", "Giá trị gốc",
                   "Giá trị đề xuất", "Lý do", "Tình trạng", "Sửa thành (đơn vị ghi)"]
@@ -47,44 +53,62 @@ def reason_text(it: ReviewItem, spec: TemplateSpec) -> str:
     return message(it.reason, **params)
 
 
-def write_review(path: str | Path, spec: TemplateSpec, items: Sequence[ReviewItem],
-                 records: dict[int, MemberRecord], *, created: date, unit_name: str = "") -> int:
-    """Write the review workbook; returns the number of problem lines."""
-    items = sorted(items, key=lambda i: (i.loc.file, i.loc.sheet, i.loc.row, i.field))
-    with atomic_path(path) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_numbers": False, "strings_to_formulas": False,
-                                            "strings_to_urls": False})
-        wb.set_properties({"created": datetime(created.year, created.month, created.day),
-                           "title": "Phiếu rà soát", "author": "unionclean"})
-        head = wb.add_format({"bold": True, "border": 1, "bg_color": "#DDEBF7", "text_wrap": True})
-        hl = wb.add_format({"bg_color": "#FFEB9C", "num_format": "@"})
-        txt = wb.add_format({"num_format": "@"})
-        bold = wb.add_format({"bold": True})
-        ws = wb.add_worksheet("Phiếu rà soát")
-        ws.write_string(0, 0, f"PHIẾU RÀ SOÁT DANH SÁCH ĐOÀN VIÊN — {unit_name}".rstrip(" —"), bold)
-        ws.write_string(1, 0, "Đơn vị kiểm tra từng dòng, ghi giá trị đúng vào cột \"Sửa thành\" "
-                              "(hoặc sửa trực tiếp ở trang \"Dòng cần sửa\") rồi gửi lại tệp này.")
-        for j, h in enumerate(REVIEW_HEADERS):
-            ws.write_string(2, j, h, head)
-        for i, it in enumerate(items, 1):
-            r = 2 + i
-            ws.write_number(r, 0, i)
-            ws.write_string(r, 1, it.loc.file)
-            ws.write_string(r, 2, it.loc.sheet)
-            ws.write_number(r, 3, it.loc.row)
-            ws.write_string(r, 4, it.column)
-            ws.write_string(r, 5, _field_header(spec, it.field) if it.field else "")
-            ws.write_string(r, 6, it.original, txt)
-            ws.write_string(r, 7, it.proposal, txt)
-            ws.write_string(r, 8, reason_text(it, spec))
-            ws.write_string(r, 9, _HELD if it.held_back else _UPLOADED)
-        for j, w in enumerate((5, 28, 16, 7, 9, 22, 26, 22, 60, 22, 24)):
-            ws.set_column(j, j, w)
-        ws.freeze_panes(3, 0)
-        ws.autofilter(2, 0, 2 + len(items), len(REVIEW_HEADERS) - 1)
-        _write_rows_sheet(wb, spec, items, records, head, hl, txt)
-        wb.close()
-    return len(items)
+_ReviewCell = tuple[int, "str | int", str]  # column, value, style ("", "txt" or "hl")
+_INSTRUCTION = ("Đơn vị kiểm tra từng dòng, ghi giá trị đúng vào cột \"Sửa thành\" "
+                "(hoặc sửa trực tiếp ở trang \"Dòng cần sửa\") rồi gửi lại tệp này.")
+_EXCEL_ESCAPED = re.compile(r"_x[0-9A-Fa-f]{4}_|[\x00-\x08\x0b-\x1f]")
+_FIXED = ["Tệp", "Trang tính", "Dòng", "Tình trạng"]
+_WIDTHS = (5, 28, 16, 7, 9, 22, 26, 22, 60, 22, 24)
+
+
+def _title(unit_name: str) -> str:
+    return f"PHIẾU RÀ SOÁT DANH SÁCH ĐOÀN VIÊN — {unit_name}".rstrip(" —")
+
+
+def _row_columns(spec: TemplateSpec) -> list:
+    return [c for c in spec.columns if c.type != "stt" and not c.part]
+
+
+def _problem_rows(spec: TemplateSpec, items: Sequence[ReviewItem]) -> list[list[_ReviewCell]]:
+    """Sheet 1 ("Phiếu rà soát"): one row per problem."""
+    headers: dict[str, str] = {}
+    rows = []
+    for i, it in enumerate(items, 1):
+        if it.field and it.field not in headers:
+            headers[it.field] = _field_header(spec, it.field)
+        rows.append([(0, i, ""), (1, it.loc.file, ""), (2, it.loc.sheet, ""), (3, it.loc.row, ""),
+                     (4, it.column, ""), (5, headers[it.field] if it.field else "", ""),
+                     (6, it.original, "txt"), (7, it.proposal, "txt"), (8, reason_text(it, spec), ""),
+                     (9, _HELD if it.held_back else _UPLOADED, "")])
+    return rows
+
+
+def _record_rows(spec: TemplateSpec, items: Sequence[ReviewItem],
+                 records: dict[int, MemberRecord]) -> list[list[_ReviewCell]]:
+    """Sheet 2 ("Dòng cần sửa"): each row concerned in the template's shape, problem cells
+    highlighted."""
+    cols = _row_columns(spec)
+    by_row: dict[tuple, list[ReviewItem]] = {}
+    for it in items:
+        by_row.setdefault((it.loc.file, it.loc.sheet, it.loc.row), []).append(it)
+    shown = rows_sheet_values(items, records, spec)
+    rows = []
+    for key, its in by_row.items():
+        rec = records.get(its[0].rec_id) if its[0].rec_id is not None else None
+        row: list[_ReviewCell] = [(0, key[0], ""), (1, key[1], ""), (2, key[2], ""),
+                                  (3, _HELD if any(i.held_back for i in its) else _UPLOADED, "")]
+        rows.append(row)
+        if rec is None:
+            continue
+        loc = str(its[0].loc)
+        for j, c in enumerate(cols, len(_FIXED)):
+            if (loc, c.field) in shown:
+                row.append((j, shown[(loc, c.field)], "hl"))
+            else:
+                v = rec.value(c.field)
+                if v:
+                    row.append((j, v, "txt"))
+    return rows
 
 
 def rows_sheet_values(items: Sequence[ReviewItem], records: dict[int, MemberRecord],
@@ -102,46 +126,113 @@ def rows_sheet_values(items: Sequence[ReviewItem], records: dict[int, MemberReco
     return shown
 
 
-def _write_rows_sheet(wb, spec, items, records, head, hl, txt) -> None:
-    ws = wb.add_worksheet("Dòng cần sửa")
-    cols = [c for c in spec.columns if c.type != "stt" and not c.part]
-    fixed = ["Tệp", "Trang tính", "Dòng", "Tình trạng"]
-    for j, h in enumerate(fixed + [c.header for c in cols]):
-        ws.write_string(0, j, h, head)
-    by_row: dict[tuple, list[ReviewItem]] = {}
-    for it in items:
-        by_row.setdefault((it.loc.file, it.loc.sheet, it.loc.row), []).append(it)
-    shown = rows_sheet_values(items, records, spec)
-    r = 0
-    for key, its in by_row.items():
-        rec = records.get(its[0].rec_id) if its[0].rec_id is not None else None
-        r += 1
-        ws.write_string(r, 0, key[0])
-        ws.write_string(r, 1, key[1])
-        ws.write_number(r, 2, key[2])
-        ws.write_string(r, 3, _HELD if any(i.held_back for i in its) else _UPLOADED)
-        if rec is None:
-            continue
-        loc = str(its[0].loc)
-        for j, c in enumerate(cols, len(fixed)):
-            if (loc, c.field) in shown:
-                ws.write_string(r, j, shown[(loc, c.field)], hl)
+def _sorted(items: Sequence[ReviewItem]) -> list[ReviewItem]:
+    return sorted(items, key=lambda i: (i.loc.file, i.loc.sheet, i.loc.row, i.field))
+
+
+def write_review(path: str | Path, spec: TemplateSpec, items: Sequence[ReviewItem],
+                 records: dict[int, MemberRecord], *, created: date, unit_name: str = "") -> int:
+    """Write the review workbook; returns the number of problem lines.
+
+    The workbook is made once per template by xlsxwriter (:func:`write_review_reference`)
+    and each unit's rows are filled into it (see :mod:`.fastsheet`)."""
+    items = _sorted(items)
+    title = _title(unit_name)
+    rows1 = _problem_rows(spec, items)
+    rows2 = _record_rows(spec, items, records)
+    if any(isinstance(v, str) and _EXCEL_ESCAPED.search(v) for rows in (rows1, rows2) for row in rows
+           for _, v, _ in row) or _EXCEL_ESCAPED.search(title):
+        # Text that Excel stores as ``_xHHHH_`` escapes reads back differently from an inline
+        # string than from a shared one: such (rare) files take the reference writer.
+        with atomic_path(path) as tmp:
+            _write_workbook(tmp, spec, title, rows1, rows2, created)
+    else:
+        fill_sheets(_skeleton(spec, created), path, [rows1, rows2], title, created)
+    return len(items)
+
+
+def write_review_reference(path: str | Path, spec: TemplateSpec, items: Sequence[ReviewItem],
+                           records: dict[int, MemberRecord], *, created: date, unit_name: str = "") -> int:
+    """The same workbook written cell by cell by xlsxwriter (the reference the fast path is
+    tested against, and the maker of its skeleton)."""
+    items = _sorted(items)
+    with atomic_path(path) as tmp:
+        _write_workbook(tmp, spec, _title(unit_name), _problem_rows(spec, items),
+                        _record_rows(spec, items, records), created)
+    return len(items)
+
+
+def _write_workbook(path: Path, spec: TemplateSpec, title: str, rows1: list[list[_ReviewCell]],
+                    rows2: list[list[_ReviewCell]], created: date) -> None:
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False,
+                                        "strings_to_urls": False})
+    wb.set_properties({"created": datetime(created.year, created.month, created.day),
+                       "title": "Phiếu rà soát", "author": "unionclean"})
+    head = wb.add_format({"bold": True, "border": 1, "bg_color": "#DDEBF7", "text_wrap": True})
+    styles = {"": None, "hl": wb.add_format({"bg_color": "#FFEB9C", "num_format": "@"}),
+              "txt": wb.add_format({"num_format": "@"})}
+    bold = wb.add_format({"bold": True})
+    ws = wb.add_worksheet("Phiếu rà soát")
+    ws.write_string(0, 0, title, bold)
+    ws.write_string(1, 0, _INSTRUCTION)
+    for j, h in enumerate(REVIEW_HEADERS):
+        ws.write_string(2, j, h, head)
+    _write_rows(ws, 3, rows1, styles)
+    for j, w in enumerate(_WIDTHS):
+        ws.set_column(j, j, w)
+    ws.freeze_panes(3, 0)
+    ws.autofilter(2, 0, 2 + len(rows1), len(REVIEW_HEADERS) - 1)
+    ws2 = wb.add_worksheet("Dòng cần sửa")
+    for j, h in enumerate(_FIXED + [c.header for c in _row_columns(spec)]):
+        ws2.write_string(0, j, h, head)
+    _write_rows(ws2, 1, rows2, styles)
+    ws2.freeze_panes(1, 4)
+    wb.close()
+
+
+def _write_rows(ws, first: int, rows: list[list[_ReviewCell]], styles: dict) -> None:
+    for r, row in enumerate(rows, first):
+        for j, v, style in row:
+            if isinstance(v, int):
+                ws.write_number(r, j, v, styles[style])
             else:
-                v = rec.value(c.field)
-                if v:
-                    ws.write_string(r, j, v, txt)
-    ws.freeze_panes(1, 4)
+                ws.write_string(r, j, v, styles[style])
+
+
+@lru_cache(maxsize=8)
+def _skeleton(spec: TemplateSpec, created: date) -> MultiSkeleton:
+    """The review workbook with one probe row per sheet: sheet 1 shows every column (number
+    and text cells, text format in G), sheet 2 a highlighted cell (E) and a text cell (F)."""
+    probe1 = [[(j, 1 if j in (0, 3) else "x", "txt" if j in (6, 7) else "") for j in range(10)]]
+    probe2 = [[(0, "x", ""), (1, "x", ""), (2, 1, ""), (3, "x", ""), (4, "x", "hl"), (5, "x", "txt")]]
+
+    def write_probe(p: Path) -> None:
+        _write_workbook(p, spec, _title(UNIT_PLACEHOLDER), probe1, probe2, created)
+
+    return build_multi_skeleton(write_probe, [(4, probe1[0]), (2, probe2[0])], _title(UNIT_PLACEHOLDER))
+
+
+def warm_up(spec: TemplateSpec, created: date) -> None:
+    """Make the skeleton now (before worker processes fork)."""
+    _skeleton(spec, created)
 
 
 def write_changes(path: str | Path, changes: Iterable[Change]) -> int:
     """``changes.csv`` (UTF-8 with BOM so Excel shows Vietnamese): one line per changed cell."""
-    n = 0
+    texts: dict[str, str] = {}
+
+    def explain(rule: str) -> str:
+        t = texts.get(rule)
+        if t is None:
+            t = texts[rule] = message(rule) if rule else ""
+        return t
+
+    rows = [[c.loc.file, c.loc.sheet, c.loc.row, c.column, c.field, c.before, c.after, c.rule, explain(c.rule)]
+            for c in changes]
+    buf = io.StringIO(newline="")
+    w = csv.writer(buf)
+    w.writerow(CHANGES_HEADERS)
+    w.writerows(rows)
     with atomic_path(path) as tmp:
-        with open(tmp, "w", encoding="utf-8-sig", newline="") as f:
-            w = csv.writer(f)
-            w.writerow(CHANGES_HEADERS)
-            for c in changes:
-                w.writerow([c.loc.file, c.loc.sheet, c.loc.row, c.column, c.field, c.before, c.after, c.rule,
-                            message(c.rule) if c.rule else ""])
-                n += 1
-    return n
+        Path(tmp).write_bytes(buf.getvalue().encode("utf-8-sig"))
+    return len(rows)

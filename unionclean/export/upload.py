@@ -98,6 +98,11 @@ def _skeleton(spec: TemplateSpec, created: date) -> Skeleton:
                           [c.type == "stt" for c in spec.columns])
 
 
+def warm_up(spec: TemplateSpec, created: date) -> None:
+    """Make the skeleton now (before worker processes fork)."""
+    _skeleton(spec, created)
+
+
 def write_upload(path: str | Path, spec: TemplateSpec, unit_name: str, rows: Iterable[dict[str, str]],
                  *, created: date) -> int:
     """Write the upload workbook for one unit; returns the number of member rows written.
