@@ -83,6 +83,7 @@ def test_replay_of_the_saved_recipe_is_byte_identical(dataset, tmp_path):
         stem = Path(unit.file).stem
         for suffix in ("upload.xlsx", "review.xlsx", "changes.csv"):
             assert _sha(tmp_path / "a" / f"{stem}.{suffix}") == _sha(tmp_path / "b" / f"{stem}.{suffix}"), suffix
+    assert _sha(tmp_path / "a" / "duplicates.xlsx") == _sha(tmp_path / "b" / "duplicates.xlsx")
     assert (tmp_path / "a" / "recipe.yaml").read_text(encoding="utf-8") == \
         (tmp_path / "b" / "recipe.yaml").read_text(encoding="utf-8")
     assert first.recipe.today == "2026-11-01"

@@ -14,8 +14,8 @@ column (``Gộp`` / ``Không gộp`` / ``Để sau``) read back by :func:`read_d
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Mapping
+from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -138,16 +138,19 @@ def report_rows(cross_df: pd.DataFrame, df_all: pd.DataFrame, id_col: str = "rec
 
 
 def write_duplicates_report(path: str | os.PathLike, cross_df: pd.DataFrame,
-                            df_all: pd.DataFrame) -> Path:
-    """Write ``duplicates.xlsx`` atomically (temp file in the same folder, then ``os.replace``)."""
+                            df_all: pd.DataFrame, created: date | None = None) -> Path:
+    """Write ``duplicates.xlsx`` atomically; ``created`` (the run date) fixes the workbook's
+    creation time so that a replay writes the same bytes."""
     import xlsxwriter
+
+    from unionclean.export.atomic import atomic_path
 
     path = Path(path)
     rows = report_rows(cross_df, df_all)
-    fd, tmp = tempfile.mkstemp(suffix=".xlsx", prefix=".dup-", dir=path.parent)
-    os.close(fd)
-    try:
-        wb = xlsxwriter.Workbook(tmp)
+    with atomic_path(path) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp))
+        if created is not None:
+            wb.set_properties({"created": datetime(created.year, created.month, created.day)})
         ws = wb.add_worksheet(SHEET)
         head = wb.add_format({"bold": True, "text_wrap": True, "valign": "top", "border": 1,
                               "bg_color": "#DDEBF7"})
@@ -172,10 +175,6 @@ def write_duplicates_report(path: str | os.PathLike, cross_df: pd.DataFrame,
         ws.freeze_panes(1, 0)
         ws.autofilter(0, 0, max(len(rows), 1), len(REPORT_COLUMNS) - 1)
         wb.close()
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
     return path
 
 
