@@ -36,3 +36,14 @@ def test_mapping_for_next_months_file_uses_the_only_mapping():
     assert r.mapping_for("unit_2026-11.xlsx") == {"S": {}}
     r.mapping["other.xlsx"] = {"T": {}}
     assert r.mapping_for("unit_2026-11.xlsx") is None
+
+
+def test_c_and_python_yaml_write_the_same_recipe():
+    import yaml
+
+    r = Recipe.new(today="2026-11-01")
+    r.mapping = {f"u{i:03d}_đơn vị.xlsx": {"Tổ 1": {"ho_ten": {"headers": ["Họ và tên đoàn viên " * 4],
+                                                              "kind": "single", "columns": ["B"]}}}
+                 for i in range(30)}
+    pure = yaml.safe_dump(r.to_dict(), allow_unicode=True, sort_keys=False, width=100)
+    assert r.to_yaml() == pure

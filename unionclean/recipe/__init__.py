@@ -23,6 +23,11 @@ from unionclean.errors import RecipeError
 
 __all__ = ["Recipe", "DEFAULT_STEPS", "FORMAT_VERSION"]
 
+# libyaml's C emitter and parser when present (4-8x faster on a province's mapping); the
+# pure-Python ones otherwise. Both write the same text for recipes (tested).
+_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 FORMAT_VERSION = 1
 
 #: The engine's steps, in order; each has an op id, parameters and a one-line description.
@@ -78,7 +83,7 @@ class Recipe:
                 "steps": self.steps, "mapping": self.mapping, "decisions": self.decisions}
 
     def to_yaml(self) -> str:
-        return yaml.safe_dump(self.to_dict(), allow_unicode=True, sort_keys=False, width=100)
+        return yaml.dump(self.to_dict(), Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
 
     def save(self, path: str | Path) -> None:
         from unionclean.export.atomic import atomic_path
@@ -99,7 +104,7 @@ class Recipe:
     @classmethod
     def from_yaml(cls, text: str) -> "Recipe":
         try:
-            d = yaml.safe_load(text)
+            d = yaml.load(text, Loader=_Loader)
         except yaml.YAMLError as exc:
             raise RecipeError([f"not valid YAML: {exc}"]) from exc
         if not isinstance(d, dict):
