@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import Any, NamedTuple
 
 __all__ = ["Cell", "Status", "Result", "Location", "EMPTY"]
 
 
-@dataclass(frozen=True, slots=True)
-class Cell:
-    """One raw source cell.
+class Cell(NamedTuple):
+    """One raw source cell (immutable and hashable: normalisers memoise on it).
 
     Attributes:
         text: The cell as text ("" when empty). For numbers, the shortest exact decimal text
@@ -23,6 +22,9 @@ class Cell:
         kind: ``"s"`` text, ``"n"`` number, ``"d"`` date/datetime, ``"b"`` boolean, ``""`` empty.
         value: The typed value for numbers (int/float), dates (datetime/date) and booleans.
         font: Font name of the cell (xlsx/xls only), e.g. ``".VnTime"`` or ``"VNI-Times"``.
+
+    A NamedTuple rather than a frozen dataclass: readers make millions of cells, and a tuple
+    is built about five times faster.
 
     Example:
         >>> Cell("Nguyễn Văn An").is_empty
@@ -51,7 +53,7 @@ class Status(str, Enum):
     MISSING = "missing"  # empty source cell
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Result:
     """What a normaliser makes of one cell.
 
@@ -66,6 +68,9 @@ class Result:
         note: Text the exporter appends to Ghi chú (e.g. ``"SĐT khác: 0912345678"``).
         soft: A soft flag (e.g. a name without diacritics): the row is still uploaded, with the
             value, and listed in the review file.
+
+    Results are cached and shared between cells: treat them as read-only (a plain slots
+    dataclass is built about five times faster than a frozen one).
     """
 
     value: str

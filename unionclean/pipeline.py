@@ -219,7 +219,7 @@ _MEMO_LIMIT = 200_000  # distinct cells remembered in all (~25 MB), before start
 
 
 def column_memo(ftype: str, ctx: Context, default: str | None) -> dict[tuple, Result]:
-    """The memo of one column kind: ``(text, kind, value, font)`` (the whole cell) → result."""
+    """The memo of one column kind: the whole cell (text, kind, value, font) → result."""
     if len(_MEMOS) > 512 or sum(len(m) for m in _MEMOS.values()) > _MEMO_LIMIT:
         _MEMOS.clear()
     return _MEMOS.setdefault((ftype, ctx, default), {})
@@ -234,13 +234,12 @@ def normalise_column(recs: list[MemberRecord], f: str, ftype: str, ctx: Context,
     get, missing = memo.get, Status.MISSING
     for r in recs:
         c = r.raw[f]
-        k = (c.text, c.kind, c.value, c.font)
-        res = get(k)
+        res = get(c)
         if res is None:
             res = fn(c, ctx)
             if res.status is missing and default is not None:
                 res = Result(default, Status.CHANGED, "default.applied")
-            memo[k] = res
+            memo[c] = res
         r.res[f] = res
 
 
