@@ -188,3 +188,21 @@ def test_corrected_review_comes_back_and_fixes_the_held_rows(tmp_path):
     assert run["inputs"][0]["counts"]["held_back"] == held_before - 1
     cells = run["recipe"]["decisions"]["cells"]
     assert cells and cells[0]["action"] == "set" and cells[0]["field"] == "ngay_sinh"
+
+
+def test_merged_duplicate_prefers_the_name_with_diacritics(tmp_path):
+    """Two rows of one person, the first typed without diacritics: the merged row keeps the
+    spelled name, and the difference is listed for review."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "DS"
+    ws.append(["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Số CCCD", "Dân tộc", "Ngày vào công đoàn"])
+    ws.append([1, "Tran Van Chien", "05/01/1976", "Nam", "079076081211", "Kinh", "10/09/2004"])
+    ws.append([2, "Lê Thị Hoa", "06/02/1980", "Nữ", "079180081212", "Kinh", "10/09/2005"])
+    ws.append([3, "Trần Văn Chiến", "05/01/1976", "Nam", "079076081211", "Kinh", "10/09/2004"])
+    src = tmp_path / "u.xlsx"
+    wb.save(src)
+    o = clean_file(src, load_spec(), today=TODAY)
+    names = sorted(r.value("ho_ten") for r in o.upload)
+    assert names == ["Lê Thị Hoa", "Trần Văn Chiến"]
+    assert any(it.reason == "duplicate.conflict" and it.field == "ho_ten" for it in o.review)

@@ -176,24 +176,25 @@ def dedupe_records(out: "FileOutcome", records: list[MemberRecord], recipe: dict
 
 def _merge_into(members: list[MemberRecord], fields, out: "FileOutcome") -> MemberRecord:
     """Spec decision 4: each field from the first source row with a non-empty canonical value;
-    disagreements keep the first and are recorded for review."""
+    disagreements keep the first and are recorded for review. A value that carries a (soft)
+    flag, such as a name typed without diacritics, gives way to a later row's unflagged one."""
     keep = members[0]
     for f in fields:
-        first = None
-        for r in members:
-            res = r.res.get(f)
-            if res is not None and res.value:
-                if first is None:
-                    first = r
-                    if r is not keep:
-                        keep.res[f] = res
-                        keep.raw[f] = r.raw[f]
-                        keep.cols[f] = r.cols.get(f, "")
-                elif res.value != first.res[f].value and f != "ghi_chu":
+        filled = [r for r in members if r.res.get(f) is not None and r.res[f].value]
+        if not filled:
+            continue
+        first = next((r for r in filled if r.res[f].status is not Status.FLAGGED), filled[0])
+        if f != "ghi_chu":
+            for r in filled:
+                if r is not first and r.res[f].value != first.res[f].value:
                     out.review.append(ReviewItem(r.loc, f, r.cols.get(f, ""), r.raw[f].text, first.res[f].value,
                                                  "duplicate.conflict",
                                                  {"sheet": first.loc.sheet, "row": str(first.loc.row)},
                                                  False, r.rec_id))
+        if first is not keep:
+            keep.res[f] = first.res[f]
+            keep.raw[f] = first.raw[f]
+            keep.cols[f] = first.cols.get(f, "")
     keep.merged_from = [r.loc for r in members]
     where = "; ".join(str(r.loc) for r in members)
     out.changes.append(Change(keep.loc, "", "", where, str(keep.loc), "duplicate.merged"))
