@@ -25,6 +25,7 @@ from xlsxwriter.utility import _preserve_whitespace, _utf16_len, _utf16_truncate
 from xlsxwriter.xmlwriter import XMLwriter
 
 from unionclean.export.atomic import atomic_path
+from unionclean.read.base import column_letter
 
 __all__ = ["Skeleton", "build_skeleton", "fill_skeleton", "col_letters", "MultiSkeleton", "build_multi_skeleton",
            "fill_sheets"]
@@ -37,14 +38,7 @@ _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 @lru_cache(maxsize=64)
 def _letters(n: int) -> tuple[str, ...]:
-    out = []
-    for i in range(n):
-        s, k = "", i + 1
-        while k:
-            k, r = divmod(k - 1, 26)
-            s = chr(65 + r) + s
-        out.append(s)
-    return tuple(out)
+    return tuple(column_letter(i) for i in range(n))
 
 
 def col_letters(n: int) -> tuple[str, ...]:

@@ -26,7 +26,7 @@ import python_calamine as pc
 
 from unionclean.errors import InputFileError
 from unionclean.model import Cell
-from unionclean.read.base import Row, SheetData, WorkbookData
+from unionclean.read.base import Row, SheetData, WorkbookData, column_letter
 
 __all__ = ["read_xlsx", "CellMaker", "is_legacy_font", "build_rows", "Limits"]
 
@@ -288,18 +288,12 @@ def col_index(letters: bytes | str) -> int:
     return n - 1
 
 
-def _letters(index: int) -> str:
-    s, n = "", index + 1
-    while n:
-        n, r = divmod(n - 1, 26)
-        s = chr(65 + r) + s
-    return s
 
 
 @lru_cache(maxsize=64)
 def _cols_beyond(last: int) -> re.Pattern[bytes]:
     """Regex finding a cell reference whose column index is greater than ``last``."""
-    lim = _letters(last)
+    lim = column_letter(last)
     k = len(lim)
     alts = [f"[A-Z]{{{k + 1},}}"]
     for i, ch in enumerate(lim):
