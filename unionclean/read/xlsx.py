@@ -365,10 +365,14 @@ def _scan_fonts(data: bytes, xf_fonts: list[str | None]) -> dict[int, dict[int, 
     return out
 
 
+#: What a damaged zip member raises while it is read (bad header or CRC, broken deflate stream).
+_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError)
+
+
 def _read_member(zf: zipfile.ZipFile, name: str, path: str) -> bytes:
     try:
         return zf.read(name)
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
+    except _ZIP_ERRORS as exc:
         raise InputFileError("read.corrupt", path, ext=posixpath.splitext(path)[1]) from exc
 
 
@@ -391,7 +395,7 @@ def read_xlsx(path: str, source: str | IO[bytes], fmt: str, limits: Limits) -> W
         try:
             wb_part = _workbook_part(zf)
             parts, styles_part = _sheet_parts(zf, wb_part)
-        except (KeyError, ET.ParseError) as exc:
+        except (KeyError, ET.ParseError, UnicodeDecodeError, *_ZIP_ERRORS) as exc:
             raise InputFileError("read.corrupt", path, ext=ext) from exc
         xf_fonts = None
         if styles_part:
@@ -410,7 +414,7 @@ def read_xlsx(path: str, source: str | IO[bytes], fmt: str, limits: Limits) -> W
                     try:
                         while fh.read(1 << 20):
                             pass
-                    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+                    except _ZIP_ERRORS as exc:
                         raise InputFileError("read.corrupt", path, ext=ext) from exc
         source.seek(0)
         try:

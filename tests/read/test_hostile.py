@@ -1,0 +1,52 @@
+"""Damaged workbooks: every one is either read or refused with a read.* code, never a crash."""
+import random
+
+import pytest
+
+from unionclean.errors import InputFileError
+from unionclean.read import read_workbook
+from unionclean.synth import generate_people, write_unit_file
+
+
+@pytest.fixture(scope="module")
+def sources(tmp_path_factory):
+    d = tmp_path_factory.mktemp("src")
+    people = generate_people(25, seed=3)
+    out = []
+    for fmt in ("xlsx", "csv"):
+        p = d / f"u.{fmt}"
+        write_unit_file(p, "Công đoàn Đơn vị Thử", people, seed=3, mess_level="high")
+        out.append(p)
+    return out
+
+
+def _damage(data: bytes, rng: random.Random) -> bytes:
+    b = bytearray(data)
+    mode = rng.choice(("flip", "truncate", "zero"))
+    if mode == "flip":
+        for _ in range(rng.randint(1, 20)):
+            b[rng.randrange(len(b))] = rng.randrange(256)
+    elif mode == "truncate":
+        b = b[: rng.randrange(1, len(b))]
+    else:
+        a = rng.randrange(len(b))
+        n = min(rng.randint(1, 500), len(b) - a)
+        b[a:a + n] = bytes(n)
+    return bytes(b)
+
+
+def test_damaged_files_are_read_or_refused_with_a_reason(sources, tmp_path):
+    rng = random.Random(7)
+    codes = set()
+    for i in range(120):
+        src = rng.choice(sources)
+        p = tmp_path / f"f{i}{src.suffix}"
+        p.write_bytes(_damage(src.read_bytes(), rng))
+        try:
+            read_workbook(p)
+            codes.add("ok")
+        except InputFileError as exc:
+            assert exc.code.startswith("read."), exc.code
+            assert p.name in exc.message()
+            codes.add(exc.code)
+    assert "read.corrupt" in codes
