@@ -50,3 +50,48 @@ def test_damaged_files_are_read_or_refused_with_a_reason(sources, tmp_path):
             assert p.name in exc.message()
             codes.add(exc.code)
     assert "read.corrupt" in codes
+
+
+def _abort(*_):
+    import os
+
+    os.abort()
+
+
+def test_an_engine_that_aborts_is_reported_as_corrupt():
+    from unionclean.read.isolate import run_isolated
+
+    with pytest.raises(InputFileError) as e:
+        run_isolated(_abort, name="hong.xls", ext=".xls")
+    assert e.value.code == "read.corrupt" and "hong.xls" in e.value.message()
+
+
+def test_damaged_xls_files_never_take_the_process_down(tmp_path):
+    """Some damaged BIFF/OLE files made calamine abort on a huge allocation (seen while fuzzing):
+    .xls reading runs isolated, so each file is read or refused."""
+    import xlwt
+    wb = xlwt.Workbook()
+    ws = wb.add_sheet("DS")
+    legacy = xlwt.easyxf("font: name .VnTime")
+    for j, h in enumerate(["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Số CCCD"]):
+        ws.write(0, j, h)
+    for i in range(1, 60):
+        ws.write(i, 0, i)
+        ws.write(i, 1, "NguyÔn V¨n Nam", legacy)
+        ws.write(i, 2, "01/02/1980")
+        ws.write(i, 3, "Nam")
+        ws.write(i, 4, 79080012345 + i)
+    src = tmp_path / "x.xls"
+    wb.save(str(src))
+    rng = random.Random(3)
+    codes = set()
+    for i in range(120):
+        p = tmp_path / f"f{i}.xls"
+        p.write_bytes(_damage(src.read_bytes(), rng))
+        try:
+            read_workbook(p)
+            codes.add("ok")
+        except InputFileError as exc:
+            assert exc.code.startswith("read."), exc.code
+            codes.add(exc.code)
+    assert {"ok", "read.corrupt"} <= codes

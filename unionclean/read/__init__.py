@@ -21,6 +21,7 @@ from typing import Iterable
 from unionclean.errors import InputFileError
 from unionclean.read.base import Row, SheetData, WorkbookData, column_letter
 from unionclean.read.csvfile import looks_like_text, read_csv
+from unionclean.read.isolate import run_isolated
 from unionclean.read.xls import ole_kind, read_xls
 from unionclean.read.xlsx import Limits, mb, read_xlsx
 
@@ -118,7 +119,8 @@ def _read_zip(name: str, p: Path, ext: str, limits: Limits) -> WorkbookData:
 def _read_ole(name: str, p: Path, ext: str, limits: Limits) -> WorkbookData:
     kind = ole_kind(str(p))
     if kind == "xls":
-        return read_xls(name, p.read_bytes(), limits)
+        # Isolated: a damaged BIFF stream can make the engine abort the process (tested).
+        return run_isolated(read_xls, name, p.read_bytes(), limits, name=name, ext=ext or ".xls")
     if kind == "encrypted_ooxml":
         raise InputFileError("read.password_protected", name)
     if kind == "word":

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from unionclean.model import Cell
 
-__all__ = ["SheetData", "Row", "WorkbookData", "column_letter"]
+__all__ = ["SheetData", "Row", "WorkbookData", "column_letter", "engine_failure"]
 
 
 @dataclass(slots=True)
@@ -49,3 +49,10 @@ def column_letter(index: int) -> str:
         n, r = divmod(n - 1, 26)
         s = chr(65 + r) + s
     return s
+
+
+def engine_failure(exc: BaseException) -> bool:
+    """Whether ``exc`` is how a reading engine gives up on a damaged file: an ordinary error,
+    or a panic of a Rust extension (PyO3's ``PanicException`` derives from ``BaseException``,
+    so ``except Exception`` lets it kill the whole run). Interrupts and exits are not."""
+    return isinstance(exc, Exception) or type(exc).__module__ == "pyo3_runtime"

@@ -21,7 +21,7 @@ from typing import IO
 import python_calamine as pc
 
 from unionclean.errors import InputFileError
-from unionclean.read.base import SheetData, WorkbookData
+from unionclean.read.base import SheetData, WorkbookData, engine_failure
 from unionclean.read.xlsx import CellMaker, Limits, build_rows, is_legacy_font
 
 __all__ = ["read_xls", "ole_kind", "decrypt_default_password"]
@@ -85,7 +85,9 @@ def read_xls(path: str, data: bytes, limits: Limits) -> WorkbookData:
         book = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except pc.PasswordError as exc:
         raise InputFileError("read.password_protected", path) from exc
-    except Exception as exc:
+    except BaseException as exc:  # noqa: B036 - Rust panics are BaseExceptions
+        if not engine_failure(exc):
+            raise
         raise InputFileError("read.corrupt", path, ext=".xls") from exc
     stream = _workbook_stream(data)
     try:
@@ -106,7 +108,9 @@ def read_xls(path: str, data: bytes, limits: Limits) -> WorkbookData:
                 start = sh.start
                 values = sh.to_python() if start is not None else []
                 merged_raw = sh.merged_cell_ranges or []
-            except Exception as exc:
+            except BaseException as exc:  # noqa: B036 - Rust panics are BaseExceptions
+                if not engine_failure(exc):
+                    raise
                 raise InputFileError("read.corrupt", path, ext=".xls") from exc
             sheet = SheetData(m.name, m.visible != pc.SheetVisibleEnum.Visible)
             sheet.merged = [(a[0] + 1, a[1], b[0] + 1, b[1]) for a, b in merged_raw]

@@ -26,7 +26,7 @@ import python_calamine as pc
 
 from unionclean.errors import InputFileError
 from unionclean.model import Cell
-from unionclean.read.base import Row, SheetData, WorkbookData, column_letter
+from unionclean.read.base import Row, SheetData, WorkbookData, column_letter, engine_failure
 
 __all__ = ["read_xlsx", "CellMaker", "is_legacy_font", "build_rows", "Limits"]
 
@@ -423,7 +423,9 @@ def read_xlsx(path: str, source: str | IO[bytes], fmt: str, limits: Limits) -> W
             book = pc.CalamineWorkbook.from_filelike(source)
         except pc.PasswordError as exc:
             raise InputFileError("read.password_protected", path) from exc
-        except Exception as exc:  # calamine raises several unrelated types for broken files
+        except BaseException as exc:  # calamine raises several unrelated types, panics included
+            if not engine_failure(exc):
+                raise
             raise InputFileError("read.corrupt", path, ext=ext) from exc
         with book:
             meta = [m for m in book.sheets_metadata if m.typ == pc.SheetTypeEnum.WorkSheet]
@@ -449,7 +451,9 @@ def _read_sheet(book, meta, data: bytes, hidden: set[int], xf_fonts, maker: Cell
         start = sh.start
         values = sh.to_python() if start is not None else []
         merged_raw = sh.merged_cell_ranges or []
-    except Exception as exc:
+    except BaseException as exc:  # noqa: B036 - Rust panics are BaseExceptions
+        if not engine_failure(exc):
+            raise
         raise InputFileError("read.corrupt", path, ext=ext) from exc
     sheet = SheetData(meta.name, meta.visible != pc.SheetVisibleEnum.Visible)
     sheet.merged = [(a[0] + 1, a[1], b[0] + 1, b[1]) for a, b in merged_raw]
