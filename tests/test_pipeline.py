@@ -206,3 +206,25 @@ def test_merged_duplicate_prefers_the_name_with_diacritics(tmp_path):
     names = sorted(r.value("ho_ten") for r in o.upload)
     assert names == ["Lê Thị Hoa", "Trần Văn Chiến"]
     assert any(it.reason == "duplicate.conflict" and it.field == "ho_ten" for it in o.review)
+
+
+def test_a_worker_that_dies_fails_only_its_file(dataset, tmp_path, monkeypatch):
+    """An engine abort that kills a worker process must not stop the province run."""
+    import os
+
+    folder, truth = dataset
+    killer = truth.units[1].file
+    original = api._process
+
+    def dies_on_one_file(path, *args):
+        if Path(path).name == killer:
+            os._exit(1)  # what a native abort looks like to the pool
+        return original(path, *args)
+
+    monkeypatch.setattr(api, "_process", dies_on_one_file)  # inherited by the forked workers
+    res = api.clean([folder], tmp_path / "o", today=TODAY, jobs=2, cross_unit=False)
+    by_file = {f.file: f for f in res.files}
+    assert not by_file[killer].ok and by_file[killer].error_code == "run.worker_died"
+    assert killer in by_file[killer].error_message
+    assert all(f.ok for name, f in by_file.items() if name != killer)
+    assert res.exit_code == 1

@@ -14,6 +14,7 @@ import os
 import platform
 import time
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -126,6 +127,17 @@ def _process_chunk(chunk: list[tuple]) -> list[FileSummary]:
     return [_process(*a) for a in chunk]
 
 
+def _process_alone(args: tuple, ctx) -> FileSummary:
+    """One file in a worker of its own: if that worker dies, the file is reported as failed."""
+    try:
+        with ProcessPoolExecutor(max_workers=1, mp_context=ctx) as one:
+            return one.submit(_process_chunk, [args]).result()[0]
+    except BrokenProcessPool:
+        name = Path(args[0]).name
+        return FileSummary(file=name, ok=False, error_code="run.worker_died",
+                           error_message=message("run.worker_died", file=name))
+
+
 def _warm_up(spec: TemplateSpec, today: date) -> None:
     """Load what every file needs (code lists, header aliases, the upload skeleton) once in
     the parent, so that forked workers start with it instead of each loading it again."""
@@ -197,15 +209,25 @@ def clean(inputs: Sequence[str | Path], out: str | Path, *, recipe: Recipe | str
     else:
         _warm_up(spec, run_date)
         ctx = mp.get_context("fork" if platform.system() != "Windows" else "spawn")
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as ex:
-            # Files go to the workers in small chunks (one round trip per chunk, not per file),
-            # small enough that both workers stay busy to the end.
-            size = max(1, min(16, n // (jobs * 8)))
-            chunks = [args[i:i + size] for i in range(0, n, size)]
-            results = []
-            for chunk_result in ex.map(_process_chunk, chunks):
-                results.extend(chunk_result)
-                done += len(chunk_result)
+        # Files go to the workers in small chunks (one round trip per chunk, not per file),
+        # small enough that both workers stay busy to the end.
+        size = max(1, min(16, n // (jobs * 8)))
+        chunks = [args[i:i + size] for i in range(0, n, size)]
+        results = []
+        finished = 0
+        try:
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as ex:
+                for chunk_result in ex.map(_process_chunk, chunks):
+                    results.extend(chunk_result)
+                    finished += 1
+                    done += len(chunk_result)
+                    bar(done, n)
+        except BrokenProcessPool:
+            # A worker died (an engine abort the readers did not contain): the files not yet
+            # reported are cleaned one per fresh worker, so only the culprit fails.
+            for a in (a for chunk in chunks[finished:] for a in chunk):
+                results.append(_process_alone(a, ctx))
+                done += 1
                 bar(done, n)
     summaries.extend(results)
     # Decisions made on this run become part of the recipe, so a replay is identical.
