@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import yaml
@@ -67,9 +67,10 @@ class TemplateSpec:
     workbook: str | None = None
     _by_field: dict = field(default_factory=dict, compare=False, repr=False)
 
-    @property
+    @cached_property
     def fields(self) -> tuple[str, ...]:
-        """Member fields this template shows, in column order, without repeats."""
+        """Member fields this template shows, in column order, without repeats (computed once:
+        the exporters ask for it per row)."""
         seen: dict[str, None] = {}
         for c in self.columns:
             if c.field in MEMBER_FIELDS:
