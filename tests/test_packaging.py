@@ -37,3 +37,13 @@ def test_constraints_pin_every_dependency_exactly():
     deps = list(proj["dependencies"]) + [d for e in ("notebooks", "test") for d in proj["optional-dependencies"][e]]
     for d in deps:
         assert _name(d) in pins, f"{_name(d)} is not pinned in requirements/constraints.txt"
+
+
+def test_a_wheel_carries_the_reference_template():
+    """pip install from a wheel (not only editable) must find the template: it is packaged as
+    unionclean/data/templates (a link to data_templates/ in the source tree)."""
+    pkg = ROOT / "unionclean" / "data" / "templates"
+    assert (pkg / "reference_v1.yaml").read_bytes() == (ROOT / "data_templates" / "reference_v1.yaml").read_bytes()
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    globs = data["tool"]["setuptools"]["package-data"]["unionclean.data"]
+    assert "templates/*.yaml" in globs and "templates/*.xlsx" in globs
