@@ -22,7 +22,7 @@ import python_calamine as pc
 
 from unionclean.errors import InputFileError
 from unionclean.read.base import SheetData, WorkbookData, engine_failure
-from unionclean.read.xlsx import CellMaker, Limits, build_rows, is_legacy_font
+from unionclean.read.xlsx import CellMaker, Limits, build_rows, calamine_sheet, is_legacy_font
 
 __all__ = ["read_xls", "ole_kind", "decrypt_default_password"]
 
@@ -103,17 +103,7 @@ def read_xls(path: str, data: bytes, limits: Limits) -> WorkbookData:
         if not meta:
             raise InputFileError("read.no_sheets", path)
         for m in meta:
-            try:
-                sh = book.get_sheet_by_name(m.name)
-                start = sh.start
-                values = sh.to_python() if start is not None else []
-                merged_raw = sh.merged_cell_ranges or []
-            except BaseException as exc:  # noqa: B036 - Rust panics are BaseExceptions
-                if not engine_failure(exc):
-                    raise
-                raise InputFileError("read.corrupt", path, ext=".xls") from exc
-            sheet = SheetData(m.name, m.visible != pc.SheetVisibleEnum.Visible)
-            sheet.merged = [(a[0] + 1, a[1], b[0] + 1, b[1]) for a, b in merged_raw]
+            sheet, start, values = calamine_sheet(book, m, path, ".xls")
             if values:
                 r0, c0 = start
                 limits.add_cells(len(values) * (c0 + len(values[0])), path)

@@ -444,8 +444,9 @@ def read_xlsx(path: str, source: str | IO[bytes], fmt: str, limits: Limits) -> W
     return WorkbookData(str(path), fmt, sheets)
 
 
-def _read_sheet(book, meta, data: bytes, hidden: set[int], xf_fonts, maker: CellMaker,
-                limits: Limits, path: str, ext: str) -> SheetData:
+def calamine_sheet(book, meta, path: str, ext: str) -> tuple[SheetData, tuple[int, int] | None, list]:
+    """One worksheet from calamine (xlsx and xls alike): the sheet with its merges, the used
+    range's top-left ``(row, col)`` and its values. An engine failure is ``read.corrupt``."""
     try:
         sh = book.get_sheet_by_name(meta.name)
         start = sh.start
@@ -457,6 +458,12 @@ def _read_sheet(book, meta, data: bytes, hidden: set[int], xf_fonts, maker: Cell
         raise InputFileError("read.corrupt", path, ext=ext) from exc
     sheet = SheetData(meta.name, meta.visible != pc.SheetVisibleEnum.Visible)
     sheet.merged = [(a[0] + 1, a[1], b[0] + 1, b[1]) for a, b in merged_raw]
+    return sheet, start, values
+
+
+def _read_sheet(book, meta, data: bytes, hidden: set[int], xf_fonts, maker: CellMaker,
+                limits: Limits, path: str, ext: str) -> SheetData:
+    sheet, start, values = calamine_sheet(book, meta, path, ext)
     if not values:
         return sheet
     r0, c0 = start
