@@ -35,12 +35,15 @@ def _damage(data: bytes, rng: random.Random) -> bytes:
     return bytes(b)
 
 
-def test_damaged_files_are_read_or_refused_with_a_reason(sources, tmp_path):
-    rng = random.Random(7)
+def _read_damaged(sources, rng: random.Random, folder, n: int = 120) -> set[str]:
+    """Damage ``n`` copies of the sources and read each: every one must be read ("ok") or
+    refused with a read.* code whose message names the file. Returns the outcomes seen."""
     codes = set()
-    for i in range(120):
-        src = rng.choice(sources)
-        p = tmp_path / f"f{i}{src.suffix}"
+    for i in range(n):
+        # One source draws nothing: the damage sequence (which includes files that made the
+        # engine abort before .xls was isolated) stays the one the test was built on.
+        src = sources[0] if len(sources) == 1 else rng.choice(sources)
+        p = folder / f"f{i}{src.suffix}"
         p.write_bytes(_damage(src.read_bytes(), rng))
         try:
             read_workbook(p)
@@ -49,7 +52,11 @@ def test_damaged_files_are_read_or_refused_with_a_reason(sources, tmp_path):
             assert exc.code.startswith("read."), exc.code
             assert p.name in exc.message()
             codes.add(exc.code)
-    assert "read.corrupt" in codes
+    return codes
+
+
+def test_damaged_files_are_read_or_refused_with_a_reason(sources, tmp_path):
+    assert "read.corrupt" in _read_damaged(sources, random.Random(7), tmp_path)
 
 
 def _abort(*_):
@@ -83,15 +90,4 @@ def test_damaged_xls_files_never_take_the_process_down(tmp_path):
         ws.write(i, 4, 79080012345 + i)
     src = tmp_path / "x.xls"
     wb.save(str(src))
-    rng = random.Random(3)
-    codes = set()
-    for i in range(120):
-        p = tmp_path / f"f{i}.xls"
-        p.write_bytes(_damage(src.read_bytes(), rng))
-        try:
-            read_workbook(p)
-            codes.add("ok")
-        except InputFileError as exc:
-            assert exc.code.startswith("read."), exc.code
-            codes.add(exc.code)
-    assert {"ok", "read.corrupt"} <= codes
+    assert {"ok", "read.corrupt"} <= _read_damaged([src], random.Random(3), tmp_path)
