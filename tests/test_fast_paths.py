@@ -143,3 +143,27 @@ def test_normalising_through_the_shared_memo_equals_each_cell_on_its_own():
             recs.append(r)
         normalise_column(recs, "ngay_sinh", "date", ctx, None)
         assert [r.res["ngay_sinh"] for r in recs] == [get_normalizer("date")(c, ctx) for c in cells * 3]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(member, min_size=1, max_size=12), st.lists(member, min_size=0, max_size=12))
+def test_units_keys_computed_in_workers_equal_the_matchers_own(unit_a, unit_b):
+    from unionclean.dedupe import concat_match_columns, unit_match_columns
+    from unionclean.match.matcher import prepare_columns
+
+    parts, rows = [], []
+    for unit, people in (("U1", unit_a), ("U2", unit_b)):
+        recs = [_record(i, i + 5, **{k: v for k, v in p.items() if k != "unit"}) for i, p in enumerate(people)]
+        for r in recs:
+            r.loc = Location(f"{unit}.xlsx", "DS", r.loc.row)
+        parts.append(unit_match_columns(recs, unit))
+        rows += [dict({f: r.value(f) for f in MEMBER_FIELDS}, unit=unit, file=r.loc.file, sheet=r.loc.sheet,
+                      row=r.loc.row) for r in recs]
+    cols, table = concat_match_columns(parts)
+    df = pd.DataFrame(rows)
+    df.insert(0, "rec_id", range(len(df)))
+    want = prepare_columns(df, MatchConfig())
+    for k, v in want.items():
+        assert cols[k].tolist() == v.tolist(), k
+    assert table["rec_id"].tolist() == df["rec_id"].tolist()
+    assert table["ho_ten"].tolist() == df["ho_ten"].tolist()

@@ -1,5 +1,7 @@
 """Recipes: declarative, validated, and saved/loaded exactly."""
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from unionclean.errors import RecipeError
 from unionclean.recipe import DEFAULT_STEPS, Recipe
@@ -38,12 +40,42 @@ def test_mapping_for_next_months_file_uses_the_only_mapping():
     assert r.mapping_for("unit_2026-11.xlsx") is None
 
 
-def test_c_and_python_yaml_write_the_same_recipe():
+def test_recipe_yaml_reads_back_the_same_with_the_c_and_the_python_parser():
     import yaml
 
     r = Recipe.new(today="2026-11-01")
-    r.mapping = {f"u{i:03d}_đơn vị.xlsx": {"Tổ 1": {"ho_ten": {"headers": ["Họ và tên đoàn viên " * 4],
-                                                              "kind": "single", "columns": ["B"]}}}
+    r.mapping = {f"u{i:03d}_đơn vị: {i}.xlsx": {"Tổ 1": {"ho_ten": {"headers": ["Họ và tên đoàn viên " * 4, "yes",
+                                                                             "1.5", "#", "- a", "Ngày: 1"],
+                                                                 "kind": "single", "columns": ["B"]}}}
                  for i in range(30)}
-    pure = yaml.safe_dump(r.to_dict(), allow_unicode=True, sort_keys=False, width=100)
-    assert r.to_yaml() == pure
+    text = r.to_yaml()
+    assert yaml.load(text, Loader=yaml.SafeLoader) == yaml.load(text, Loader=yaml.CSafeLoader) == r.to_dict()
+    assert "  u001_đơn vị: 1.xlsx" not in text  # ": " inside a key is quoted
+
+
+_scalars = (st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text()
+            | st.sampled_from(["yes", "No", "on", "~", "null", "1_000", "0x1F", "1:20", "2026-11-01", ".inf",
+                               "- x", "? x", "a: b", "a #b", "[x]", "{x}", "'x'", '"x"', "x ", " x", "",
+                               "a\u0085b", "a\u2028b", "\ufeffx", "Họ và tên", "E,F", "*x", "&x", "!x", "%x",
+                               "@x", "`x", "|", ">"]))
+_docs = st.recursive(_scalars, lambda inner: st.lists(inner, max_size=4)
+                     | st.dictionaries(st.text(max_size=8) | st.integers(), inner, max_size=4), max_leaves=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.text(max_size=10), _docs, max_size=5))
+def test_fast_yaml_writer_is_read_back_exactly(doc):
+    import yaml
+
+    from unionclean.recipe.fastyaml import dump
+
+    assert yaml.load(dump(doc), Loader=yaml.SafeLoader) == doc
+
+
+def test_fast_yaml_writer_falls_back_to_pyyaml_for_other_types():
+    import yaml
+
+    from unionclean.recipe.fastyaml import dump
+
+    doc = {"a": (1, 2), "b": "x"}
+    assert dump(doc) == yaml.safe_dump(doc)

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from unionclean import __version__
+from unionclean.dedupe import unit_match_columns
 from unionclean.export.atomic import atomic_path
 from unionclean.export.review import write_changes, write_review
 from unionclean.export.upload import write_upload
@@ -51,7 +52,8 @@ class FileSummary:
     mapping: dict[str, Any] = field(default_factory=dict)
     decisions: dict[str, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
-    records: list[dict[str, Any]] = field(default_factory=list)  # cleaned rows for cross-unit matching
+    # This unit's columns for the cross-unit matching (see dedupe.unit_match_columns).
+    records: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -113,11 +115,8 @@ def _process(path: str, out_dir: str, spec_path: str, today: date, per_file: dic
         t = time.perf_counter()
         s.outputs = write_outputs(o, spec, out_dir, today)
         o.timings["write"] = time.perf_counter() - t
-        if keep_records:
-            fields = spec.fields
-            unit = o.unit_name or o.stem
-            s.records = [dict({f: r.value(f) for f in fields}, file=name, sheet=r.loc.sheet, row=r.loc.row,
-                              unit=unit) for r in o.upload + o.held]
+        if keep_records:  # this unit's share of the cross-unit matching, keys computed here
+            s.records = unit_match_columns(o.upload + o.held, o.unit_name or o.stem)
     s.counts = o.counts()
     s.timings = {k: round(v, 4) for k, v in o.timings.items()}
     return s
@@ -240,7 +239,7 @@ def clean(inputs: Sequence[str | Path], out: str | Path, *, recipe: Recipe | str
     if want_cross:
         _cross_unit(result, results, recipe)
     for s in results:
-        s.records = []
+        s.records = {}
     recipe.save(out_dir / "recipe.yaml")
     result.manifest_path = str(_write_manifest(out_dir, result, spec, time.perf_counter() - t0))
     return result
@@ -281,18 +280,15 @@ def run(recipe: str | Path | Recipe, inputs: Sequence[str | Path], out: str | Pa
 def _cross_unit(result: RunResult, results: list[FileSummary], recipe: Recipe) -> None:
     """People who appear in two or more units' files: ``duplicates.xlsx`` with a group number
     (``Nhóm``), both source locations, the evidence and a decision column."""
-    import pandas as pd
-
+    from unionclean.dedupe import concat_match_columns
     from unionclean.match import MatchConfig, find_cross_unit, write_duplicates_report
 
-    records = [r for s in results if s.ok for r in s.records]
-    if not records:
+    prepared, table = concat_match_columns([s.records for s in results if s.ok and s.records])
+    if not prepared:
         return
-    df = pd.DataFrame(records)
-    df.insert(0, "rec_id", range(len(df)))
-    cross = find_cross_unit(df, MatchConfig(), decisions=recipe.decisions.get("pairs"))
+    cross = find_cross_unit(table, MatchConfig(), decisions=recipe.decisions.get("pairs"), prepared=prepared)
     groups = int(cross["group"].nunique()) if len(cross) else 0
-    path = write_duplicates_report(Path(result.out) / "duplicates.xlsx", cross, df, created=recipe.run_date)
+    path = write_duplicates_report(Path(result.out) / "duplicates.xlsx", cross, table, created=recipe.run_date)
     result.duplicates_path = str(path)
     result.cross_unit_groups = groups
 
@@ -335,8 +331,24 @@ def _write_manifest(out_dir: Path, result: RunResult, spec: TemplateSpec, second
     }
     path = out_dir / "run.json"
     with atomic_path(path) as tmp:
-        tmp.write_text(json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=False), encoding="utf-8")
+        tmp.write_text(_manifest_json(doc), encoding="utf-8")
     return path
+
+
+def _manifest_json(doc: dict[str, Any]) -> str:
+    """JSON with one line per top-level key and per input file: readable, and written by the
+    C encoder (``indent`` would switch json to its pure-Python encoder, seconds for a province)."""
+
+    def enc(v: Any) -> str:
+        return json.dumps(v, ensure_ascii=False)
+
+    parts = []
+    for k, v in doc.items():
+        if k == "inputs" and v:
+            parts.append(f" {enc(k)}: [\n  " + ",\n  ".join(enc(x) for x in v) + "\n ]")
+        else:
+            parts.append(f" {enc(k)}: {enc(v)}")
+    return "{\n" + ",\n".join(parts) + "\n}\n"
 
 
 def summary_lines(result: RunResult) -> Iterable[str]:

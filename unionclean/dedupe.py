@@ -14,17 +14,21 @@ from unionclean.records import Change, MemberRecord, ReviewItem
 if TYPE_CHECKING:
     from unionclean.pipeline import FileOutcome
 
-__all__ = ["dedupe_records", "records_frame", "candidate_records", "prepared_frame"]
+__all__ = ["dedupe_records", "records_frame", "candidate_records", "prepared_columns", "prepared_frame"]
+
+
+def _raw_cccd(r: MemberRecord) -> str:
+    """The source text of a flagged CCCD (so analysts see what the unit typed), else ""."""
+    raw, res = r.raw.get("so_cccd"), r.res.get("so_cccd")
+    return raw.text if raw is not None and res is not None and res.status is Status.FLAGGED else ""
 
 
 def _frame_rows(records: list[MemberRecord], fields, unit: str = "") -> list[dict]:
     rows = []
     for r in records:
         d = {f: r.value(f) for f in fields}
-        raw = r.raw.get("so_cccd")
         d.update(rec_id=r.rec_id, unit=unit, file=r.loc.file, sheet=r.loc.sheet, row=r.loc.row,
-                 raw_cccd=raw.text if raw is not None and r.res.get("so_cccd") is not None
-                 and r.res["so_cccd"].status is Status.FLAGGED else "")
+                 raw_cccd=_raw_cccd(r))
         rows.append(d)
     return rows
 
@@ -43,11 +47,13 @@ def _text(rows: list[dict], col: str | None) -> list[str]:
 
 class _Keys(dict):
     """The per-record keys of :func:`unionclean.match.matcher.prepare`, each computed the
-    first time it is asked for (the same key functions, one row at a time)."""
+    first time it is asked for (the same key functions, one row at a time).
 
-    def __init__(self, rows: list[dict], config) -> None:
+    ``column(name)`` gives a source column as stripped text (see :func:`_text`)."""
+
+    def __init__(self, column, config) -> None:
         super().__init__()
-        self.rows, self.config = rows, config
+        self.column, self.config = column, config
 
     def __missing__(self, key: str) -> list:
         from unionclean.match import keys as mk
@@ -60,7 +66,7 @@ class _Keys(dict):
                    "k_given_tone": ("k_tone", mk.given_fold), "k_diac": ("name", mk.has_diacritics),
                    "k_year": ("dob", mk.birth_year), "k_swap": ("dob", mk.swap_day_month)}
         if key in simple:
-            v = _text(self.rows, simple[key])
+            v = self.column(simple[key])
         elif key in derived:
             src, fn = derived[key]
             v = [fn(x) for x in self[src]]
@@ -69,6 +75,21 @@ class _Keys(dict):
         self[key] = v
         return v
 
+    def subset(self, picked: list[int]) -> "_Keys":
+        """The keys of the rows at ``picked`` only (what is computed already is kept)."""
+        def column(col: str | None) -> list | None:
+            v = self.column(col)
+            return None if v is None else [v[i] for i in picked]
+
+        sub = _Keys(column, self.config)
+        for k, v in self.items():
+            sub[k] = [v[i] for i in picked]
+        return sub
+
+
+def _row_keys(rows: list[dict], config) -> _Keys:
+    return _Keys(lambda col: _text(rows, col), config)
+
 
 def _covered(config) -> bool:
     """Whether the shortcuts below reproduce ``prepare`` for this configuration (one name
@@ -76,17 +97,19 @@ def _covered(config) -> bool:
     return isinstance(config.name, str) and not config.dob_format
 
 
-def candidate_records(rows: list[dict], config) -> list[int] | None:
+_KNOWN_KEYS = frozenset({"k_fold", "k_tone", "k_given", "k_head", "k_given_tone", "k_year", "k_swap", "dob",
+                         "gender", "national_id", "phone", "group"})
+
+
+def candidate_records(rows: list[dict] | _Keys, config) -> list[int] | None:
     """Positions of the rows that share every key of some blocking rule with another row (the
     only rows the matcher can pair), in order; None when this cannot be worked out here.
 
     Each block of two or more rows (oversized ones too) lies wholly inside the result, so the
     matcher run on these rows alone makes the same blocks, and so the same pairs, as on all."""
-    known = {"k_fold", "k_tone", "k_given", "k_head", "k_given_tone", "k_year", "k_swap", "dob", "gender",
-             "national_id", "phone", "group"}
-    if not _covered(config) or any(k not in known for rule in config.blocking for k in rule.keys):
+    if not _covered(config) or any(k not in _KNOWN_KEYS for rule in config.blocking for k in rule.keys):
         return None
-    keys = _Keys(rows, config)
+    keys = rows if isinstance(rows, _Keys) else _row_keys(rows, config)
     keep: set[int] = set()
     for rule in config.blocking:
         blocks: dict[tuple, list[int]] = defaultdict(list)
@@ -99,30 +122,120 @@ def candidate_records(rows: list[dict], config) -> list[int] | None:
     return sorted(keep)
 
 
-def prepared_frame(rows: list[dict], config) -> pd.DataFrame | None:
-    """What :func:`unionclean.match.matcher.prepare` makes of ``pd.DataFrame(rows)``, built
-    row by row from the same key functions (much cheaper for the few rows of one unit); None
-    when the configuration is one this shortcut does not cover."""
-    if not _covered(config) or not rows or any(c not in rows[0] for c in config.required_columns()):
-        return None  # prepare() itself names a missing column
-    keys = _Keys(rows, config)
+def prepared_columns(rows: list[dict] | _Keys, config, ids: list | None = None) -> dict[str, np.ndarray] | None:
+    """What :func:`unionclean.match.matcher.prepare_columns` makes of ``pd.DataFrame(rows)``,
+    built row by row from the same key functions (much cheaper for the few rows of one unit);
+    None when the configuration is one this shortcut does not cover. With keys instead of rows,
+    ``ids`` are the record ids."""
+    if isinstance(rows, _Keys):
+        keys = rows
+    else:
+        if not _covered(config) or not rows or any(c not in rows[0] for c in config.required_columns()):
+            return None  # prepare() itself names a missing column
+        keys = _row_keys(rows, config)
+        ids = [d[config.id] for d in rows]
     names = ["name", "dob", "k_fold", "k_tone", "k_given", "k_head", "k_given_tone", "k_diac", "k_year",
              "k_swap"]
-    cols: dict[str, np.ndarray] = {"id": np.array([d[config.id] for d in rows])}
+    cols: dict[str, np.ndarray] = {"id": np.array(ids)}
     for k in names:
         cols[k] = np.array(keys[k], dtype=bool if k == "k_diac" else object)
     for role in ("gender", "national_id", "phone", "group"):
         cols[role] = np.array(keys[role], dtype=object)
     if config.location:
-        f, sh, r = (_text(rows, c) for c in config.location)
+        f, sh, r = (keys.column(c) for c in config.location)
         cols["loc"] = np.array([f"{a}|{b}|{c}" for a, b, c in zip(f, sh, r)], dtype=object)
     else:
-        cols["loc"] = np.array([str(d[config.id]) for d in rows], dtype=object)
+        cols["loc"] = np.array([str(i) for i in ids], dtype=object)
     for c in config.evidence:
-        if c in rows[0]:
-            cols[c] = np.array(_text(rows, c), dtype=object)
-    return pd.DataFrame({k: pd.Series(v, dtype=v.dtype if v.dtype != object else object)
-                         for k, v in cols.items()})
+        v = keys.column(c)
+        if v is not None:
+            cols[c] = np.array(v, dtype=object)
+    return cols
+
+
+def prepared_frame(rows: list[dict], config) -> pd.DataFrame | None:
+    """:func:`prepared_columns` as the DataFrame :func:`unionclean.match.matcher.prepare` returns."""
+    from unionclean.match.matcher import columns_frame
+
+    cols = prepared_columns(rows, config)
+    return None if cols is None else columns_frame(cols)
+
+
+_LOCATION_COLUMNS = ("file", "sheet", "row", "unit", "raw_cccd")
+
+
+def _record_column(records: list[MemberRecord], unit: str = ""):
+    """``column(name)`` over records, as :func:`_text` reads the rows of :func:`_frame_rows`
+    (None for a column those rows do not have); each column is built once."""
+    from unionclean.spec import MEMBER_FIELDS
+
+    fields = set(MEMBER_FIELDS)
+    made: dict[str | None, list[str] | None] = {}
+
+    def build(col: str | None) -> list[str] | None:
+        if not col:
+            return [""] * len(records)
+        if col in fields:
+            return [r.value(col).strip() for r in records]
+        if col == "file":
+            return [str(r.loc.file).strip() for r in records]
+        if col == "sheet":
+            return ["" if r.loc.sheet is None else str(r.loc.sheet).strip() for r in records]
+        if col == "row":
+            return [str(r.loc.row).strip() for r in records]
+        if col == "unit":
+            return [unit] * len(records)
+        if col == "raw_cccd":
+            return [_raw_cccd(r).strip() for r in records]
+        return None
+
+    def column(col: str | None) -> list[str] | None:
+        if col not in made:
+            made[col] = build(col)
+        return made[col]
+
+    column.has = lambda col: not col or col in fields or col in _LOCATION_COLUMNS  # type: ignore[attr-defined]
+    return column
+
+
+#: Source fields the cross-unit report shows (besides the location): see
+#: :func:`unionclean.match.crossunit.report_rows`.
+REPORT_FIELDS = ("ho_ten", "ngay_sinh", "gioi_tinh", "so_cccd")
+
+
+def unit_match_columns(records: list[MemberRecord], unit: str, config=None) -> dict[str, np.ndarray]:
+    """One unit's share of the cross-unit table, computed in the worker that cleaned it: the
+    matcher's prepared columns (:func:`unionclean.match.matcher.prepare_columns` of these
+    records, ids 0..n-1) plus ``file``, ``sheet``, ``row``, ``unit`` and :data:`REPORT_FIELDS`.
+
+    Workers compute the name keys in parallel; the parent only concatenates the units
+    (:func:`concat_match_columns`)."""
+    from unionclean.match import MatchConfig
+
+    config = config or MatchConfig()
+    column = _record_column(records, unit)
+    cols = prepared_columns(_Keys(column, config), config, list(range(len(records))))
+    cols["file"] = np.array([r.loc.file for r in records], dtype=object)
+    cols["sheet"] = np.array([r.loc.sheet for r in records], dtype=object)
+    cols["row"] = np.array([r.loc.row for r in records], dtype=np.int64)
+    cols["unit"] = np.array([unit] * len(records), dtype=object)
+    for f in REPORT_FIELDS:
+        cols.setdefault(f, np.array([r.value(f) for r in records], dtype=object))
+    return cols
+
+
+def concat_match_columns(parts: list[dict[str, np.ndarray]]) -> tuple[dict[str, np.ndarray], pd.DataFrame]:
+    """The units' columns of :func:`unit_match_columns` as one prepared table (record ids
+    0..n-1 in unit order) and the records table of the report (``rec_id``, location, unit and
+    :data:`REPORT_FIELDS`)."""
+    parts = [p for p in parts if len(p.get("id", ()))]
+    if not parts:
+        return {}, pd.DataFrame()
+    cols = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    cols["id"] = np.arange(len(cols["id"]), dtype=np.int64)
+    table = pd.DataFrame({"rec_id": cols["id"], **{c: cols[c] for c in ("unit", "file", "sheet", "row")},
+                          **{f: cols[f] for f in REPORT_FIELDS}})
+    return cols, table
 
 
 def dedupe_records(out: "FileOutcome", records: list[MemberRecord], recipe: dict) -> list[MemberRecord]:
@@ -130,36 +243,49 @@ def dedupe_records(out: "FileOutcome", records: list[MemberRecord], recipe: dict
 
     Only the rows that share a blocking key with another row go to the matcher: the others
     cannot be in any pair (see :func:`candidate_records`). Without such rows (and without
-    decisions to replay) the matcher is not run at all."""
-    from unionclean.match import MatchConfig, cluster, find_pairs
+    decisions to replay) the matcher is not run at all. The matcher works on plain columns
+    built from the records (no DataFrame for a unit of a few hundred rows)."""
+    from unionclean.match import MatchConfig
+    from unionclean.match.cluster import cluster_arrays
+    from unionclean.match.matcher import pair_arrays
     from unionclean.spec import MEMBER_FIELDS
 
     if len(records) < 2:
         return records
     fields = [f for f in MEMBER_FIELDS if any(f in r.res for r in records[:50])] or list(MEMBER_FIELDS)
-    rows = _frame_rows(records, MEMBER_FIELDS)
     config = MatchConfig(**(recipe.get("match") or {}))
     decisions = (recipe.get("decisions") or {}).get("pairs")
-    if not any((decisions or {}).values()):
-        picked = candidate_records(rows, config)
-        if picked is not None:
-            if not picked:
-                return records
-            rows = [rows[i] for i in picked]
-    pairs = find_pairs(pd.DataFrame(rows), config, decisions=decisions, prepared=prepared_frame(rows, config))
+    column = _record_column(records)
+    ids = [r.rec_id for r in records]
+    if _covered(config) and config.id == "rec_id" and all(map(column.has, config.required_columns()[1:])):
+        keys = _Keys(column, config)
+        if not any((decisions or {}).values()):
+            picked = candidate_records(keys, config)
+            if picked is not None:
+                if not picked:
+                    return records
+                keys, ids = keys.subset(picked), [ids[i] for i in picked]
+        prepared = prepared_columns(keys, config, ids)
+    else:  # a configuration the shortcut does not cover (prepare names a missing column)
+        from unionclean.match.matcher import prepare_columns
+
+        prepared = prepare_columns(records_frame(records, MEMBER_FIELDS), config)
+    pairs = pair_arrays(prepared, config, decisions)
     by_id = {r.rec_id: r for r in records}
     order = {r.rec_id: i for i, r in enumerate(records)}
-    for p in pairs.itertuples(index=False):
-        if p.decision == "review":
-            a, b = by_id[p.rec_a], by_id[p.rec_b]
-            out.pairs.append({"loc_a": str(a.loc), "loc_b": str(b.loc), "level_label": str(p.level_label),
-                              "score": float(p.score)})
+    for ra, rb, dec, label, score in zip(pairs["rec_a"].tolist(), pairs["rec_b"].tolist(),
+                                         pairs["decision"].tolist(), pairs["level_label"].tolist(),
+                                         pairs["score"].tolist()):
+        if dec == "review":
+            a, b = by_id[ra], by_id[rb]
+            out.pairs.append({"loc_a": str(a.loc), "loc_b": str(b.loc), "level_label": str(label),
+                              "score": float(score)})
             for x, y in ((a, b), (b, a)):
                 out.review.append(ReviewItem(x.loc, "", "", "", "", "duplicate.possible",
                                              {"sheet": y.loc.sheet, "row": str(y.loc.row),
-                                              "level": str(p.level_label), "score": f"{p.score:.0f}"},
+                                              "level": str(label), "score": f"{score:.0f}"},
                                              False, x.rec_id))
-    clusters = cluster(pairs, auto_only=True)
+    clusters = cluster_arrays(pairs, auto_only=True)
     groups: dict[object, list[MemberRecord]] = defaultdict(list)
     for rid, cid in clusters.items():
         groups[cid].append(by_id[rid])

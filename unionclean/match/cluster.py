@@ -5,7 +5,8 @@ that would put two different CCCDs, or a pair a person marked "keep apart", in o
 so A–B and B–C do not make A–C when A and C carry different CCCDs.
 
 Example:
-    >>> import pandas as pd
+    >>> import numpy as np
+import pandas as pd
     >>> pairs = pd.DataFrame({"rec_a": [1, 2], "rec_b": [2, 3], "decision": ["merge"] * 2,
     ...                       "level_rank": [4, 4], "score": [100.0, 100.0]})
     >>> cluster(pairs)
@@ -15,9 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
 
+import numpy as np
 import pandas as pd
 
-__all__ = ["cluster"]
+__all__ = ["cluster", "cluster_arrays"]
 
 
 class _DSU:
@@ -78,17 +80,31 @@ def cluster(pairs: pd.DataFrame, auto_only: bool = True,
         ``{rec_id: cluster_id}`` for every record in a cluster of two or more; the cluster id is
         the smallest record id of the cluster.
     """
-    wanted = {"merge"} if auto_only else {"merge", "review"}
-    edges = pairs[pairs["decision"].isin(wanted)]
-    if "level_rank" in edges.columns:
-        edges = edges.sort_values(["level_rank", "score"], ascending=[True, False], kind="stable")
+    cols = {c: pairs[c].to_numpy() for c in ("rec_a", "rec_b", "decision", "level_rank", "score")
+            if c in pairs.columns}
+    return cluster_arrays(cols, auto_only, national_ids)
+
+
+def cluster_arrays(pairs: Mapping[str, np.ndarray], auto_only: bool = True,
+                   national_ids: Mapping[Hashable, str] | None = None) -> dict[Hashable, Hashable]:
+    """:func:`cluster` on pairs given as plain columns (``rec_a``, ``rec_b``, ``decision`` and,
+    optionally, ``level_rank`` and ``score``)."""
+    rec_a, rec_b = np.asarray(pairs["rec_a"]), np.asarray(pairs["rec_b"])
+    decision = np.asarray(pairs["decision"], dtype=object)
+    wanted = (decision == "merge") | ((decision == "review") & (not auto_only))
+    edges = np.flatnonzero(wanted)
+    if "level_rank" in pairs and len(edges):
+        # Strongest first: rank ascending, then score descending (lexsort is stable).
+        edges = edges[np.lexsort((-np.asarray(pairs["score"], dtype=float)[edges],
+                                  np.asarray(pairs["level_rank"])[edges]))]
     apart: dict[Hashable, set] = {}
-    for a, b in pairs.loc[pairs["decision"] == "keep_apart", ["rec_a", "rec_b"]].itertuples(
-            index=False):
+    apart_idx = np.flatnonzero(decision == "keep_apart")
+    for a, b in zip(rec_a[apart_idx].tolist(), rec_b[apart_idx].tolist()):
         apart.setdefault(a, set()).add(b)
         apart.setdefault(b, set()).add(a)
     dsu = _DSU(national_ids)
-    for a, b in edges[["rec_a", "rec_b"]].itertuples(index=False):
+    ea, eb = rec_a[edges].tolist(), rec_b[edges].tolist()
+    for a, b in zip(ea, eb):
         dsu.add(a)
         dsu.add(b)
         dsu.union(a, b, apart)

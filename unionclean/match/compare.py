@@ -22,7 +22,7 @@ from rapidfuzz import fuzz
 
 from unionclean.match.config import MatchConfig
 
-__all__ = ["Level", "LEVELS", "LEVEL_BY_ID", "compare_pairs", "EVIDENCE_FIELDS"]
+__all__ = ["Level", "LEVELS", "LEVEL_BY_ID", "compare_pairs", "compare_arrays", "EVIDENCE_FIELDS"]
 
 
 @dataclass(frozen=True)
@@ -105,11 +105,22 @@ def compare_pairs(p: pd.DataFrame, a: np.ndarray, b: np.ndarray, config: MatchCo
         A frame with ``level``, ``level_rank``, ``decision``, ``score``, ``agree``,
         ``disagree`` (comma-separated field keys), one row per pair, in input order.
     """
-    col = {c: p[c].to_numpy(dtype=object) for c in
+    return pd.DataFrame(compare_arrays(p, a, b, config))
+
+
+def _obj(p, c: str) -> np.ndarray:
+    v = p[c]
+    return np.asarray(v if isinstance(v, np.ndarray) else v.to_numpy(), dtype=object)
+
+
+def compare_arrays(p, a: np.ndarray, b: np.ndarray, config: MatchConfig) -> dict[str, np.ndarray]:
+    """:func:`compare_pairs` on a prepared table given as a DataFrame or as plain columns
+    (name → numpy array), returning plain columns."""
+    col = {c: _obj(p, c) for c in
            ("k_tone", "k_fold", "k_given", "k_given_tone", "dob", "k_swap", "gender", "national_id",
             "phone",
             "group")}
-    diac = p["k_diac"].to_numpy(dtype=bool)
+    diac = np.asarray(p["k_diac"], dtype=bool)
 
     def pair(c: str) -> tuple[np.ndarray, np.ndarray]:
         return col[c][a], col[c][b]
@@ -142,8 +153,8 @@ def compare_pairs(p: pd.DataFrame, a: np.ndarray, b: np.ndarray, config: MatchCo
     cross = _neq(grp_a, grp_b) if grp_a is not None else np.zeros(len(a), dtype=bool)
     corroborated = phone_eq.copy()
     for c in ("email",):
-        if c in config.evidence and c in p.columns:
-            xc = p[c].to_numpy(dtype=object)
+        if c in config.evidence and c in p:
+            xc = _obj(p, c)
             corroborated |= _eq(xc[a], xc[b])
     t_auto, t_rev = config.t_auto, config.t_review
     name_close = tone_eq | (~diac_only & (score >= t_auto))
@@ -175,12 +186,12 @@ def compare_pairs(p: pd.DataFrame, a: np.ndarray, b: np.ndarray, config: MatchCo
     ranks = np.array([lv.rank for lv in LEVELS])
     decisions = np.array([lv.decision for lv in LEVELS], dtype=object)
     idx = np.select(conds, list(range(len(conds))), default=len(conds))
-    out = pd.DataFrame({
+    out = {
         "level": ids[idx],
         "level_rank": ranks[idx],
         "decision": decisions[idx],
         "score": np.round(score, 1),
-    })
+    }
     name_col = config.name if isinstance(config.name, str) else "+".join(config.name)
     roles = [(name_col, tone_eq, ~tone_eq), (config.dob, dob_eq, _neq(da, db)),
              (config.gender, _eq(*pair("gender")), gender_conf),
@@ -189,13 +200,13 @@ def compare_pairs(p: pd.DataFrame, a: np.ndarray, b: np.ndarray, config: MatchCo
     agree_flags = {c: ag for c, ag, _ in roles if c}
     disagree_flags = {c: dis for c, _, dis in roles if c}
     for c in config.evidence:
-        if c in p.columns:
-            xa = p[c].to_numpy(dtype=object)[a]
-            xb = p[c].to_numpy(dtype=object)[b]
+        if c in p:
+            xa = _obj(p, c)[a]
+            xb = _obj(p, c)[b]
             agree_flags[c] = _eq(xa, xb)
             disagree_flags[c] = _neq(xa, xb)
-    out["agree"] = _join_flags(agree_flags, len(out))
-    out["disagree"] = _join_flags(disagree_flags, len(out))
+    out["agree"] = _join_flags(agree_flags, len(a))
+    out["disagree"] = _join_flags(disagree_flags, len(a))
     return out
 
 

@@ -37,8 +37,16 @@ SHEET = "Nghi trùng giữa đơn vị"
 
 
 def find_cross_unit(df_all: pd.DataFrame, config: MatchConfig = MatchConfig(),
-                    decisions: Mapping | None = None) -> pd.DataFrame:
+                    decisions: Mapping | None = None, *, prepared=None) -> pd.DataFrame:
     """Pairs of the groups of records that look like one person in two or more units.
+
+    Args:
+        df_all: The records (see ``docs/matching.md``); with ``prepared`` only the record id,
+            CCCD and unit columns are read.
+        config: Column roles (``group`` is the unit column).
+        decisions: Human decisions replayed (see :func:`find_pairs`).
+        prepared: The matcher's prepared columns of ``df_all`` if already computed (the
+            pipeline's workers compute them per unit).
 
     Returns:
         The pairs of :func:`find_pairs` (``merge`` and ``review``) inside such groups, with
@@ -46,7 +54,7 @@ def find_cross_unit(df_all: pd.DataFrame, config: MatchConfig = MatchConfig(),
     """
     if not config.group:
         raise ValueError("find_cross_unit needs MatchConfig.group (the unit column)")
-    return cross_unit_groups(find_pairs(df_all, config, decisions), df_all, config)
+    return cross_unit_groups(find_pairs(df_all, config, decisions, prepared=prepared), df_all, config)
 
 
 def cross_unit_groups(pairs: pd.DataFrame, df_all: pd.DataFrame,

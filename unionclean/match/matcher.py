@@ -21,13 +21,18 @@ import numpy as np
 import pandas as pd
 
 from unionclean.errors import UnionCleanError
-from unionclean.match.compare import LEVEL_BY_ID, compare_pairs
+from unionclean.match.compare import LEVEL_BY_ID, compare_arrays
 from unionclean.match.config import MatchConfig
 from unionclean.match.keys import column_keys
 from unionclean.messages import message
 
-__all__ = ["prepare", "candidate_pairs", "find_pairs", "location_key", "PAIR_COLUMNS",
-           "MatchStats"]
+__all__ = ["prepare", "prepare_columns", "candidate_pairs", "find_pairs", "pair_arrays", "location_key",
+           "PAIR_COLUMNS", "MatchStats", "Columns"]
+
+#: A prepared table as plain columns (name → numpy array, all of one length): what
+#: :func:`prepare` returns wrapped in a DataFrame. The matcher works on these arrays directly, so a
+#: unit of a few hundred rows does not pay pandas' per-operation overhead dozens of times.
+Columns = Mapping[str, np.ndarray]
 
 PAIR_COLUMNS = ["rec_a", "rec_b", "level", "level_label", "score", "agree", "disagree",
                 "decision", "reason", "level_rank"]
@@ -60,6 +65,18 @@ def prepare(df: pd.DataFrame, config: MatchConfig) -> pd.DataFrame:
     Raises:
         UnionCleanError: a configured column is missing, or record ids repeat.
     """
+    return columns_frame(prepare_columns(df, config))
+
+
+def columns_frame(cols: Columns) -> pd.DataFrame:
+    """A prepared table as a DataFrame (object columns on purpose: the comparisons work on numpy
+    object arrays)."""
+    return pd.DataFrame({k: pd.Series(v, dtype=v.dtype if v.dtype != object else object)
+                         for k, v in cols.items()})
+
+
+def prepare_columns(df: pd.DataFrame, config: MatchConfig) -> dict[str, np.ndarray]:
+    """:func:`prepare` as plain columns."""
     missing = [c for c in config.required_columns() if c not in df.columns]
     if missing:
         raise UnionCleanError(f"match: columns {missing} not in the table; set MatchConfig "
@@ -94,17 +111,26 @@ def prepare(df: pd.DataFrame, config: MatchConfig) -> pd.DataFrame:
     for c in config.evidence:
         if c in d.columns:
             cols[c] = _text(d[c]).to_numpy(dtype=object)
-    # Object columns on purpose: the comparisons work on numpy object arrays.
-    return pd.DataFrame({k: pd.Series(v, dtype=v.dtype if v.dtype != object else object)
-                         for k, v in cols.items()})
+    return cols
 
 
-def _group_codes(p: pd.DataFrame, keys: Sequence[str]) -> np.ndarray:
+def _col(p: Columns | pd.DataFrame, c: str) -> np.ndarray:
+    """One column of a prepared table (DataFrame or plain columns) as a numpy array."""
+    v = p[c]
+    return v if isinstance(v, np.ndarray) else v.to_numpy()
+
+
+def _n(p: Columns | pd.DataFrame) -> int:
+    return len(_col(p, "id"))
+
+
+def _group_codes(p: Columns | pd.DataFrame, keys: Sequence[str]) -> np.ndarray:
     """One int per record for the combination of ``keys``; -1 when any part is empty."""
-    empty = np.zeros(len(p), dtype=bool)
-    codes = np.zeros(len(p), dtype=np.int64)
+    n = _n(p)
+    empty = np.zeros(n, dtype=bool)
+    codes = np.zeros(n, dtype=np.int64)
     for k in keys:
-        v = p[k].to_numpy(dtype=object)
+        v = np.asarray(_col(p, k), dtype=object)
         empty |= v == ""
         c, u = pd.factorize(v, sort=False)
         codes = pd.factorize(codes * (len(u) + 1) + c, sort=False)[0].astype(np.int64)
@@ -135,15 +161,15 @@ def _block_pairs(codes: np.ndarray, max_block: int) -> tuple[np.ndarray, np.ndar
     return np.minimum(a, b), np.maximum(a, b), int((sizes > max_block).sum())
 
 
-def candidate_pairs(p: pd.DataFrame, config: MatchConfig,
+def candidate_pairs(p: Columns | pd.DataFrame, config: MatchConfig,
                     stats: MatchStats | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Union of the pairs of every blocking rule, deduplicated, as position arrays (a < b)."""
-    n = len(p)
-    group = p["group"].to_numpy(dtype=object)
+    n = _n(p)
+    group = np.asarray(_col(p, "group"), dtype=object)
     codes_all = []
     for rule in config.blocking:
         keys = [k for k in rule.keys]
-        if any(k not in p.columns for k in keys):
+        if any(k not in p for k in keys):
             raise UnionCleanError(f"match: blocking rule {rule.name!r} uses unknown key {keys}")
         a, b, skipped = _block_pairs(_group_codes(p, keys), config.max_block)
         if rule.same_group_only and len(a):
@@ -161,11 +187,11 @@ def candidate_pairs(p: pd.DataFrame, config: MatchConfig,
     return u // n, u % n
 
 
-def _decision_pairs(p: pd.DataFrame, decisions: Mapping | None) -> dict[tuple[int, int], str]:
+def _decision_pairs(p: Columns | pd.DataFrame, decisions: Mapping | None) -> dict[tuple[int, int], str]:
     """Human decisions as {(pos_lo, pos_hi): "merge" | "keep_apart"} (unknown locations skipped)."""
     if not decisions:
         return {}
-    pos = {loc: i for i, loc in enumerate(p["loc"])}
+    pos = {loc: i for i, loc in enumerate(_col(p, "loc"))}
     out: dict[tuple[int, int], str] = {}
     for kind in ("merge", "keep_apart"):
         for entry in decisions.get(kind, []) or []:
@@ -178,60 +204,72 @@ def _decision_pairs(p: pd.DataFrame, decisions: Mapping | None) -> dict[tuple[in
     return out
 
 
-def _has(fields: pd.Series, name: str | None) -> np.ndarray:
+def _has(fields: np.ndarray, name: str | None) -> np.ndarray:
     """Rows whose comma-separated ``fields`` contain ``name``."""
     if not name:
         return np.zeros(len(fields), dtype=bool)
     return np.array([name in f.split(",") for f in fields], dtype=bool)
 
 
-def find_pairs(df: pd.DataFrame, config: MatchConfig = MatchConfig(),
+def find_pairs(df: pd.DataFrame | None, config: MatchConfig = MatchConfig(),
                decisions: Mapping | None = None,
-               *, stats: MatchStats | None = None, prepared: pd.DataFrame | None = None) -> pd.DataFrame:
+               *, stats: MatchStats | None = None, prepared: Columns | pd.DataFrame | None = None) -> pd.DataFrame:
     """Pairs of records that are, or may be, the same person.
 
     Args:
-        df: Cleaned records (see ``docs/matching.md`` for the columns).
+        df: Cleaned records (see ``docs/matching.md`` for the columns); may be None when
+            ``prepared`` is given.
         config: Column roles, thresholds, blocking.
         decisions: ``{"merge": [[loc, loc], ...], "keep_apart": [[loc, loc], ...]}`` with
             locations ``"file|sheet|row"``; they override the computed decision.
         stats: Filled with counters (pairs per rule, pairs compared).
-        prepared: The output of :func:`prepare` for ``df`` if already computed.
+        prepared: The output of :func:`prepare` (or :func:`prepare_columns`) for ``df`` if
+            already computed.
 
     Returns:
         One row per pair (``rec_a`` before ``rec_b`` in table order) whose decision is
-        ``merge``, ``review`` or ``keep_apart`` with similar names; columns :data:`PAIR_COLUMNS`.
+        ``merge``, ``review`` or ``keep_apart`` with similar names; columns :data:`PAIR_COLUMNS`
+        plus ``pos_a``, ``pos_b`` (positions in the table).
     """
-    p = prepare(df, config) if prepared is None else prepared
+    cols = pair_arrays(prepare_columns(df, config) if prepared is None else prepared, config, decisions,
+                       stats=stats)
+    return pd.DataFrame({c: cols[c] for c in PAIR_COLUMNS + ["pos_a", "pos_b"]})
+
+
+def pair_arrays(p: Columns | pd.DataFrame, config: MatchConfig = MatchConfig(),
+                decisions: Mapping | None = None, *, stats: MatchStats | None = None) -> dict[str, np.ndarray]:
+    """:func:`find_pairs` on a prepared table, as plain arrays (one per column of the result)."""
     a, b = candidate_pairs(p, config, stats)
     human = _decision_pairs(p, decisions)
     if human:
         extra = np.array([k for k in human], dtype=np.int64).reshape(-1, 2)
-        n = max(len(p), 1)
+        n = max(_n(p), 1)
         u = np.unique(np.concatenate([a * n + b, extra[:, 0] * n + extra[:, 1]]))
         a, b = u // n, u % n
-    cmp = compare_pairs(p, a, b, config)
-    cmp.insert(0, "pos_a", a)
-    cmp.insert(1, "pos_b", b)
+    cmp = compare_arrays(p, a, b, config)
+    level = cmp["level"]
     if human:
-        key = pd.Series(list(zip(a.tolist(), b.tolist())))
-        hd = key.map(human)
-        has = hd.notna().to_numpy()
-        cmp.loc[has, "decision"] = hd[has].to_numpy()
-        cmp["reason"] = np.where(has, "match.decision." + hd.fillna("").astype(str),
-                                 "match.level." + cmp["level"].astype(str))
+        hd = np.array([human.get(k, "") for k in zip(a.tolist(), b.tolist())], dtype=object)
+        has = hd != ""
+        cmp["decision"][has] = hd[has]
+        reason = np.where(has, "match.decision." + hd, "match.level." + level)
     else:
-        cmp["reason"] = "match.level." + cmp["level"].astype(str)
+        has = np.zeros(len(a), dtype=bool)
+        reason = "match.level." + level if len(a) else np.empty(0, dtype=object)
     # Keep-apart pairs are listed only when they look alike (same date, close name) or a person
     # decided: the veto is worth showing there, not for every namesake born the same year.
-    human_kept = cmp["reason"].str.startswith("match.decision").to_numpy()
-    alike = (cmp["score"] >= config.t_auto).to_numpy() & _has(cmp["agree"], config.dob)
-    keep = cmp["decision"].isin(["merge", "review"]).to_numpy() | (
-        (cmp["decision"] == "keep_apart").to_numpy() & (alike | human_kept))
-    cmp = cmp[keep].reset_index(drop=True)
-    ids = p["id"].to_numpy()
-    cmp["rec_a"] = ids[cmp["pos_a"].to_numpy()]
-    cmp["rec_b"] = ids[cmp["pos_b"].to_numpy()]
-    labels = {lv: message(f"match.level.{lv}") for lv in LEVEL_BY_ID}
-    cmp["level_label"] = cmp["level"].map(labels)
-    return cmp[PAIR_COLUMNS + ["pos_a", "pos_b"]]
+    decision = cmp["decision"]
+    alike = (cmp["score"] >= config.t_auto) & _has(cmp["agree"], config.dob)
+    keep = (decision == "merge") | (decision == "review") | ((decision == "keep_apart") & (alike | has))
+    out = {k: v[keep] for k, v in cmp.items()}
+    out["reason"] = np.asarray(reason, dtype=object)[keep]
+    out["pos_a"], out["pos_b"] = a[keep], b[keep]
+    ids = _col(p, "id")
+    out["rec_a"], out["rec_b"] = ids[out["pos_a"]], ids[out["pos_b"]]
+    labels = _level_labels()
+    out["level_label"] = np.array([labels[lv] for lv in out["level"]], dtype=object)
+    return out
+
+
+def _level_labels() -> dict[str, str]:
+    return {lv: message(f"match.level.{lv}") for lv in LEVEL_BY_ID}

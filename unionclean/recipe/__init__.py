@@ -23,9 +23,8 @@ from unionclean.errors import RecipeError
 
 __all__ = ["Recipe", "DEFAULT_STEPS", "FORMAT_VERSION"]
 
-# libyaml's C emitter and parser when present (4-8x faster on a province's mapping); the
-# pure-Python ones otherwise. Both write the same text for recipes (tested).
-_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+# libyaml's C parser when present (4-8x faster on a province's mapping), else the pure-Python
+# one. Recipes are written by recipe.fastyaml (PyYAML reads back exactly what it writes, tested).
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 FORMAT_VERSION = 1
@@ -83,7 +82,9 @@ class Recipe:
                 "steps": self.steps, "mapping": self.mapping, "decisions": self.decisions}
 
     def to_yaml(self) -> str:
-        return yaml.dump(self.to_dict(), Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
+        from unionclean.recipe.fastyaml import dump
+
+        return dump(self.to_dict(), allow_unicode=True, sort_keys=False, width=100)
 
     def save(self, path: str | Path) -> None:
         from unionclean.export.atomic import atomic_path
