@@ -81,6 +81,7 @@ def main() -> None:
     print(f"pipeline  {t_run:7.2f} s   {rows / t_run:9.0f} members/s   (jobs={args.jobs})")
     print(f"bare read {t_bare:7.2f} s   {rows / t_bare:9.0f} members/s   (pandas + calamine, 1 process)")
     print(f"ratio pipeline/bare read: {t_run / t_bare:.2f}")
+    print("phases (s): " + ", ".join(f"{k} {v:.2f}" for k, v in res.phases.items()))
     print(f"peak RSS: main {own:.0f} MB, largest worker {kids:.0f} MB")
     print(f"extrapolated 716,000-member province: {716_000 / (rows / t_run):.0f} s (target < 60 s)")
     if not args.keep:

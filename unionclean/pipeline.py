@@ -184,17 +184,15 @@ def _normalise(built: list[tuple[MemberRecord, dict]], spec: TemplateSpec, today
     day/month order per source column first."""
     from unionclean.normalize.dates import decide_date_order
 
-    by_col: dict[tuple[str, str], list[MemberRecord]] = defaultdict(list)
-    src_of: dict[tuple[str, str], Any] = {}
+    # The records of one sheet are consecutive and share one mapping (``sources``).
+    sheets: list[tuple[str | None, dict, list[MemberRecord]]] = []
     for rec, sources in built:
-        for f in rec.raw:
-            key = (rec.loc.sheet, f)
-            by_col[key].append(rec)
-            src_of[key] = sources[f]
+        if not sheets or sheets[-1][1] is not sources:
+            sheets.append((rec.loc.sheet, sources, []))
+        sheets[-1][2].append(rec)
     fixed_orders = (recipe.get("decisions") or {}).get("date_order", {})
-    for (sheet, f), recs in by_col.items():
+    for sheet, f, src, recs in ((sh, f, src, recs) for sh, sources, recs in sheets for f, src in sources.items()):
         ftype = spec.field_type(f)
-        src = src_of[(sheet, f)]
         ctx_kw: dict[str, Any] = {"today": today, "header": " / ".join(src.headers)}
         if ftype == "date":
             dkey = f"{sheet}|{f}"
@@ -216,12 +214,15 @@ def _normalise(built: list[tuple[MemberRecord, dict]], spec: TemplateSpec, today
 #: Normalisers are pure functions of (cell, context), so a remembered result is the result.
 _MEMOS: dict[tuple, dict[tuple, Result]] = {}
 _MEMO_LIMIT = 200_000  # distinct cells remembered in all (~25 MB), before starting afresh
+_memo_size = 0  # entries in all memos (kept as they are added: summing 500 dicts per column is not free)
 
 
 def column_memo(ftype: str, ctx: Context, default: str | None) -> dict[tuple, Result]:
     """The memo of one column kind: the whole cell (text, kind, value, font) → result."""
-    if len(_MEMOS) > 512 or sum(len(m) for m in _MEMOS.values()) > _MEMO_LIMIT:
+    global _memo_size
+    if len(_MEMOS) > 512 or _memo_size > _MEMO_LIMIT:
         _MEMOS.clear()
+        _memo_size = 0
     return _MEMOS.setdefault((ftype, ctx, default), {})
 
 
@@ -229,8 +230,10 @@ def normalise_column(recs: list[MemberRecord], f: str, ftype: str, ctx: Context,
                      default: str | None) -> None:
     """Normalise field ``f`` of every record (``r.raw[f]`` → ``r.res[f]``), once per distinct
     cell; an empty cell takes the template's ``default`` when there is one."""
+    global _memo_size
     fn = get_normalizer(ftype)
     memo = column_memo(ftype, ctx, default)
+    before = len(memo)
     get, missing = memo.get, Status.MISSING
     for r in recs:
         c = r.raw[f]
@@ -241,6 +244,7 @@ def normalise_column(recs: list[MemberRecord], f: str, ftype: str, ctx: Context,
                 res = Result(default, Status.CHANGED, "default.applied")
             memo[c] = res
         r.res[f] = res
+    _memo_size += len(memo) - before
 
 
 def _apply_cell_decisions(records: list[MemberRecord], spec: TemplateSpec, today: date,
@@ -287,7 +291,9 @@ def _cross_checks(records: list[MemberRecord], spec: TemplateSpec, today: date) 
 
     rules = set(spec.rules)
     for r in records:
-        cccd, gender, dob_s = r.value("so_cccd"), r.value("gioi_tinh"), r.value("ngay_sinh")
+        res = r.res.get
+        cccd, gender, dob_s = ((x.value if (x := res(f)) is not None else "")
+                               for f in ("so_cccd", "gioi_tinh", "ngay_sinh"))
         dob = _parse_dmy(dob_s) if dob_s else None
         if cccd and gender and "cccd_gender_digit" in rules:
             why = check_cccd_gender(cccd, gender)
@@ -303,7 +309,7 @@ def _cross_checks(records: list[MemberRecord], spec: TemplateSpec, today: date) 
             why = check_birth_date(dob, today)
             if why:
                 r.flags.append(RowFlag("ngay_sinh", why))
-        join_s = r.value("ngay_vao_cong_doan")
+        join_s = x.value if (x := res("ngay_vao_cong_doan")) is not None else ""
         if join_s and "join_date_plausible" in rules:
             why = check_join_date(_parse_dmy(join_s), dob, today)
             if why:

@@ -87,6 +87,7 @@ def canon_family(name: str) -> str:
     return f"{first} {rest}" if rest else first
 
 
+@lru_cache(maxsize=100_000)
 def name_fold(name: str) -> str:
     """Blocking key of a name: family variants unified, then folded (diacritics, đ, case off)."""
     return " ".join(_word_fold(w) for w in canon_family(name).split(" ") if w)
@@ -102,6 +103,7 @@ def _word_fold(word: str) -> str:
     return fold(word)
 
 
+@lru_cache(maxsize=100_000)
 def name_tone(name: str) -> str:
     """Comparison key of a name: diacritics kept, case and tone placement ignored.
 
