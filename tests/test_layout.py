@@ -251,3 +251,27 @@ def test_row_classification_is_cheap() -> None:
     elapsed = time.perf_counter() - t
     assert len(lay.member_rows) == 20_000
     assert elapsed < 1.5, f"{elapsed:.2f}s for 20,000 rows"
+
+
+def test_header_scan_skips_rows_that_cannot_win_but_not_better_ones(monkeypatch) -> None:
+    import unionclean.layout as layout_mod
+
+    full = ["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Số CCCD", "Dân tộc"]
+    rows = {1: ["DANH SÁCH"], 2: ["STT", "Họ tên", "Ngày sinh"], 4: full}
+    # Text-only member rows (as in CSV), as many text cells as the header has.
+    rows.update({n: [str(n - 4), f"Lê Văn {chr(60 + n)}", "01/02/1980", "Nam",
+                     f"0010800000{n:02d}", "Kinh"] for n in range(5, 31)})
+    scored: list[int] = []
+    real = layout_mod._header_score
+
+    def spy(row, overrides):
+        scored.append(row.number)
+        return real(row, overrides)
+
+    monkeypatch.setattr(layout_mod, "_header_score", spy)
+    lay = detect_layout(_sheet(rows))
+    assert lay.header_rows == (4,)                    # the fuller header later on wins
+    assert lay.skipped[:2] == [(1, "layout.title_row"), (2, "layout.title_row")]
+    assert len(lay.member_rows) == 26
+    assert 2 in scored and 4 in scored
+    assert not any(n > 4 for n in scored)             # member rows cannot beat the header

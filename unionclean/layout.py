@@ -169,7 +169,13 @@ def _is_group_label(text: str) -> bool:
 
 # --------------------------------------------------------------------------- header
 def _nonempty(row: Row) -> list[tuple[int, Cell]]:
-    return [(i, c) for i, c in enumerate(row.cells) if c is not None and not c.is_empty]
+    # Cell.is_empty inlined (hot).
+    return [(i, c) for i, c in enumerate(row.cells) if c is not None and c.kind != "" and c.text.strip()]
+
+
+def _text_cell_count(row: Row) -> int:
+    """Non-empty text cells of a row: the most points :func:`_header_score` can give it."""
+    return sum(1 for c in row.cells if c is not None and c.kind == "s" and c.text.strip())
 
 
 def _header_score(row: Row, overrides: Mapping[str, str | None]) -> tuple[float, bool]:
@@ -217,9 +223,12 @@ def _is_subheader(row: Row, top: Row, merged: list[tuple[int, int, int, int]]) -
     cells = _nonempty(row)
     if not cells or any(c.kind in ("n", "d", "b") for _, c in cells):
         return False
-    texts = [(i, _clean(c)) for i, c in cells]
-    if any(_ROMAN.match(t.upper()) or t.replace(".", "").isdigit() for _, t in texts):
-        return False
+    texts: list[tuple[int, str]] = []
+    for i, c in cells:       # cleaned one by one: a row number in the first cell ends it early
+        t = _clean(c)
+        if _ROMAN.match(t.upper()) or t.replace(".", "").isdigit():
+            return False
+        texts.append((i, t))
     if _is_column_numbers(cells, 3):
         return False
     matches = {i: match_exact(t) or tuple(m for m in match_header(t) if m.score >= 90)
@@ -294,7 +303,8 @@ class _Rows:
         for i in self.ev_cols:
             if i < n:
                 c = cells[i]
-                if c is not None and not c.is_empty:
+                # Cell.is_empty, inlined: this runs for every row.
+                if c is not None and c.kind != "" and c.text.strip():
                     return True
         for i in self.split_cols:
             if i < n:
@@ -330,7 +340,12 @@ class _Rows:
     def classify(self, row: Row) -> str | None:
         """``None`` for a member row, else the reason code."""
         cells = row.cells
-        name, font = self.name_raw(cells)
+        if len(self.name_cols) == 1:      # name_raw() inlined for the usual one name column
+            i = self.name_cols[0]
+            c = cells[i] if i < len(cells) else None
+            name, font = (c.text.strip(), c.font) if c is not None and c.kind != "" else ("", None)
+        else:
+            name, font = self.name_raw(cells)
         if name and not (self.footer or self.totals) and len(name) <= 60 and ":" not in name \
                 and name not in self.name_headers and self.evidence(cells) \
                 and not _DIGIT.search(name) and _first_word_safe(name.split(None, 1)[0], font):
@@ -440,7 +455,7 @@ def detect_layout(sheet: SheetData, spec_fields: Sequence[str] | Mapping[str, st
     lay = SheetLayout(sheet.name, sheet.hidden, "empty")
     live: list[Row] = []      # the first non-empty rows: where the header is searched
     for r in sheet.rows:
-        if any(c is not None and not c.is_empty for c in r.cells):
+        if any(c is not None and c.kind != "" and c.text.strip() for c in r.cells):
             live.append(r)
             if len(live) >= HEADER_SCAN + 3:
                 break
@@ -448,6 +463,16 @@ def detect_layout(sheet: SheetData, spec_fields: Sequence[str] | Mapping[str, st
         return lay
     best, best_score = -1, 0
     for k, row in enumerate(live[:HEADER_SCAN]):
+        # A row scores at most one point per text cell, plus 2 for a name column: a row that
+        # cannot qualify (n >= 2) or beat the best so far is not scored at all. Member rows
+        # below a full header never can, and scoring them (text cleaning + alias look-ups of
+        # every cell) was most of the layout time.
+        filled = len(row.cells) - row.cells.count(None)     # quick bound first
+        if filled < 2 or filled + 2 <= best_score:
+            continue
+        bound = _text_cell_count(row)
+        if bound < 2 or bound + 2 <= best_score:
+            continue
         n, has_name = _header_score(row, overrides or {})
         score = n + (2 if has_name else 0)
         if (n >= 3 or (n >= 2 and has_name)) and score > best_score:

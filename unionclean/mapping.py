@@ -397,6 +397,9 @@ def _side_by_side_dates(cols: dict[int, _Col], fields: tuple[str, ...]) -> None:
     for a, b, c in zip(order, order[1:], order[2:]):
         if b != a + 1 or c != b + 1:
             continue
+        # Cheap necessary condition first (the first key word below must be "ngay").
+        if not header_keys(cols[a].header)[1].startswith("ngay "):
+            continue
         trio = (cols[a], cols[b], cols[c])
         if any(len(x.parts) > 1 or x.forced for x in trio):
             continue

@@ -305,3 +305,88 @@ def test_reads_20000_cells_quickly(tmp_path: Path, legacy: bool) -> None:
     assert rows[0].cells[0].font == (".VnTime" if legacy else None)
     assert rows[0].cells[1].text == "100000000000"
     assert elapsed < 1.5  # about 0.05 s on one core; generous for a loaded test machine
+
+
+# -- cell building (memoised, C-level maps) against a plain reference -------------------------
+
+def _reference_rows(values, first_row, first_col, font, fonts):
+    """What build_rows must return, cell by cell with CellMaker.make (no memo, no tricks)."""
+    out = []
+    for i, vals in enumerate(values):
+        n = first_row + i
+        row_fonts = (fonts or {}).get(n, {})
+        cells = [CellMaker.make(v, row_fonts.get(first_col + j, font)) for j, v in enumerate(vals)]
+        if any(cells):
+            out.append((n, [None] * first_col + cells))
+    return out
+
+
+_MIXED = ["Nam", "", " ", "\u00a0", "Nam", 1.0, True, 1, False, 0.0, -0.0, 0, 2.5, 7.0,
+          float("nan"), float("inf"), 1e20, dt.datetime(2020, 1, 2), dt.datetime(2020, 1, 2, 3, 4),
+          dt.date(2020, 1, 2), dt.time(8, 30), dt.timedelta(hours=2), "Không", "1"]
+
+
+@pytest.mark.parametrize("first_col", [0, 2])
+@pytest.mark.parametrize("with_fonts", [False, True])
+def test_build_rows_matches_the_plain_conversion(first_col: int, with_fonts: bool) -> None:
+    from unionclean.read.xlsx import build_rows
+
+    width = 6
+    values = [[_MIXED[(i * 5 + j) % len(_MIXED)] for j in range(width)] for i in range(40)]
+    values.append([""] * width)                                  # an empty row is dropped
+    fonts = None
+    if with_fonts:  # per-cell fonts as a legacy sheet has them: scattered, rows differ
+        fonts = {r: {first_col + j: (".VnTime" if (r + j) % 3 else "Times New Roman")
+                     for j in range(width) if (r * j) % 4 != 1}
+                 for r in range(5, 46) if r % 5}
+        fonts[7][first_col + width + 3] = ".VnTime"              # beyond the row: ignored
+    got = build_rows(values, 5, first_col, CellMaker("Calibri" if with_fonts else None),
+                     hidden={6, 9}, fonts=fonts)
+    want = _reference_rows(values, 5, first_col, "Calibri" if with_fonts else None, fonts)
+    assert [(r.number, r.cells) for r in got] == want
+    # Equal tuples are not enough: booleans and numbers compare equal (True == 1).
+    assert [[type(c.value) if c else None for c in r.cells] for r in got] == \
+        [[type(c.value) if c else None for c in cells] for _, cells in want]
+    assert [[c.font if c else None for c in r.cells] for r in got] == \
+        [[c.font if c else None for c in cells] for _, cells in want]
+    assert [r.hidden for r in got] == [r.number in (6, 9) for r in got]
+
+
+def test_cellmaker_with_font_and_row_share_cells_per_font() -> None:
+    m = CellMaker("Calibri")
+    a, b = m.with_font("Lê An", ".VnTime"), m.with_font("Lê An", ".VnTime")
+    assert a is b and a == Cell("Lê An", "s", None, ".VnTime")
+    assert m.with_font(True, ".VnTime") == Cell("TRUE", "b", True, ".VnTime")
+    assert m.with_font(1.0, ".VnTime") == Cell("1", "n", 1, ".VnTime")
+    assert type(m.with_font(1.0, ".VnTime").value) is int
+    assert m.row(["Lê An", True])[0] == Cell("Lê An", "s", None, "Calibri")
+
+
+def test_csv_in_blocks_keeps_numbers_width_and_limits(tmp_path: Path) -> None:
+    from unionclean.read import csvfile
+
+    n = csvfile._BLOCK * 2 + 7
+    lines = ["STT,Họ tên,Ghi chú"] + [f"{i},Người {i % 300},{'x' if i % 2 else ''}" for i in range(1, n)]
+    lines.insert(5000, "")                                        # a blank record still counts
+    lines.insert(6000, "lẻ,loi,thêm,cột")                        # a wider record widens every row
+    p = tmp_path / "dai.csv"
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    rows = read_workbook(p).sheets[0].rows
+    assert len(rows) == n + 1 and rows[-1].number == n + 2
+    assert rows[4999].number == 5000 and rows[5000].number == 5002
+    assert {len(r.cells) for r in rows} == {4}
+    assert rows[1].cells[:3] == [Cell("1"), Cell("Người 1"), Cell("x")] and rows[2].cells[2] is None
+    assert rows[1].cells[1] is rows[301].cells[1]                # one cell per distinct value
+    # The limit is checked row by row: the count in the message is where it was crossed.
+    err = expect_error(p, "read.too_large", max_cells=3 * 5000 + 1)
+    assert "15.003 ô" in err.message()
+
+
+def test_csv_error_after_many_rows_is_corrupt(tmp_path: Path) -> None:
+    import csv as _csv
+
+    p = tmp_path / "hong.csv"
+    big = "x" * (_csv.field_size_limit() + 10)
+    p.write_text("STT,Họ tên\n" + "".join(f"{i},Tên {i}\n" for i in range(5000)) + f'1,"{big}"\n',
+                 encoding="utf-8")
+    expect_error(p, "read.corrupt")

@@ -13,11 +13,11 @@ import codecs
 import csv
 import io
 from collections import Counter
+from itertools import chain, islice
 
 from unionclean.errors import InputFileError
 from unionclean.read.base import Row, SheetData, WorkbookData
-from unionclean.read.xlsx import Limits
-from unionclean.model import Cell
+from unionclean.read.xlsx import CellMaker, Limits
 
 __all__ = ["read_csv", "decode", "sniff_delimiter"]
 
@@ -30,6 +30,7 @@ _BOMS = (
 )
 _FALLBACKS = ("utf-8", "cp1258", "cp1252")
 _DELIMITERS = (",", ";", "\t")
+_BLOCK = 4096  # records converted at a time
 
 
 def decode(data: bytes) -> tuple[str, str] | None:
@@ -97,24 +98,36 @@ def read_csv(path: str, data: bytes, limits: Limits) -> WorkbookData:
         text = text[1:]
     delimiter = sniff_delimiter(text)
     rows: list[Row] = []
-    cache: dict[str, Cell | None] = {"": None}
+    memo = CellMaker(None).memo(None)
+    get = memo.__getitem__
     width = 0
-    try:
-        for number, record in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), 1):
-            if not record:
-                continue
-            cells = []
-            for v in record:
-                c = cache.get(v, cache)
-                if c is cache:
-                    c = cache[v] = Cell(v, "s") if v.strip() else None
-                cells.append(c)
-            if any(cells):
-                rows.append(Row(number, cells))
-                width = max(width, len(cells))
-                limits.add_cells(len(cells), path)
-    except csv.Error as exc:
-        raise InputFileError("read.corrupt", path, ext=".csv") from exc
+    records = enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), 1)
+    # In blocks: each block's distinct values become cells at once (see _Memo.fill), then every
+    # record is a C-level map of look-ups. The cell limit is still checked as the file is read,
+    # row by row when a block crosses it, so a huge file fails as early as before.
+    while True:
+        block: list[tuple[int, list[str]]] = []
+        error: csv.Error | None = None
+        try:
+            for item in islice(records, _BLOCK):
+                block.append(item)
+        except csv.Error as exc:
+            error = exc
+        memo.fill(set(chain.from_iterable(record for _, record in block)))
+        kept = [Row(number, cells) for number, record in block
+                if record and any(cells := list(map(get, record)))]
+        n_cells = sum(len(row.cells) for row in kept)
+        if limits.cells_used + n_cells > limits.max_cells:
+            for row in kept:     # raises at the row that crosses the limit
+                limits.add_cells(len(row.cells), path)
+        limits.add_cells(n_cells, path)
+        if kept:
+            width = max(width, max(len(row.cells) for row in kept))
+            rows.extend(kept)
+        if error is not None:
+            raise InputFileError("read.corrupt", path, ext=".csv") from error
+        if len(block) < _BLOCK:
+            break
     for row in rows:
         if len(row.cells) < width:
             row.cells.extend([None] * (width - len(row.cells)))

@@ -18,8 +18,10 @@ import re
 import zipfile
 import zlib
 from decimal import Decimal
-from functools import lru_cache
-from typing import IO, Any
+from functools import lru_cache, partial
+from itertools import chain, filterfalse, groupby, repeat
+from operator import getitem, itemgetter
+from typing import IO, Any, Iterable
 from xml.etree import ElementTree as ET
 
 import python_calamine as pc
@@ -32,10 +34,13 @@ __all__ = ["read_xlsx", "CellMaker", "is_legacy_font", "build_rows", "Limits"]
 
 # -- value → Cell ---------------------------------------------------------------------------
 
-_MISS = object()
-_TRUE, _FALSE = Cell("TRUE", "b", True), Cell("FALSE", "b", False)
-_ZERO, _ONE = Cell("0", "n", 0), Cell("1", "n", 1)
 _LEGACY_FONT = re.compile(r"\s*(?:\.vn|vni)", re.IGNORECASE)
+#: Builds a Cell from a 4-tuple without the NamedTuple's Python-level ``__new__`` (twice as
+#: fast; readers build one cell per distinct value, hundreds of thousands per province).
+_new_cell = partial(tuple.__new__, Cell)
+#: What a value memo holds for the keys 0 and 1: ``True == 1 == 1.0`` as dict keys, so a
+#: boolean and the numbers 0 and 1 are told apart by their type after the look-up.
+_AMBIGUOUS = object()
 
 
 def is_legacy_font(name: str | None) -> bool:
@@ -59,6 +64,66 @@ def number_text(v: float) -> str:
     return r
 
 
+class _Memo(dict):
+    """Value → cell for one font. A missing value is converted on look-up (``__missing__``),
+    so a whole row converts with a C-level ``map`` over ``__getitem__``; only values not seen
+    before run Python code. The keys 0 and 1 map to :data:`_AMBIGUOUS` (see :meth:`exact`)."""
+
+    __slots__ = ("font", "_const")
+
+    def __init__(self, font: str | None) -> None:
+        super().__init__({"": None, 0: _AMBIGUOUS, 1: _AMBIGUOUS})
+        self.font = font
+        mk = CellMaker.make
+        self._const = (mk(False, font), mk(True, font), mk(0, font), mk(1, font))
+
+    def __missing__(self, v: Any) -> Cell | None:
+        c = self[v] = CellMaker.make(v, self.font)
+        return c
+
+    def fill(self, values: Iterable[Any]) -> None:
+        """Convert at once every value of ``values`` (distinct values of a sheet) not yet known.
+
+        Text cells, most of a sheet, are built without a Python call per value (``map`` over
+        the tuple constructor); blank texts then become None like in :meth:`CellMaker.make`
+        (``isspace`` is true exactly when ``strip`` leaves nothing of a non-empty string).
+        """
+        new = list(filterfalse(self.__contains__, values))
+        texts = [v for v in new if type(v) is str]
+        font = self.font
+        self.update(zip(texts, map(_new_cell, zip(texts, repeat("s"), repeat(None), repeat(font)))))
+        self.update(dict.fromkeys(filter(str.isspace, texts)))
+        if len(texts) < len(new):
+            make = CellMaker.make
+            for v in new:
+                t = type(v)
+                if t is str:
+                    continue
+                # The two common cases of make() inlined: whole numbers (IDs, phone numbers,
+                # years) and dates.
+                if t is float and v.is_integer() and -9007199254740992.0 <= v <= 9007199254740992.0:
+                    i = int(v)
+                    self[v] = _new_cell((str(i), "n", i, font))
+                elif t is _dt.date:
+                    self[v] = _new_cell((v.isoformat(), "d", v, font))
+                else:
+                    self[v] = make(v, font)
+
+    def exact(self, v: Any) -> Cell | None:
+        """The cell of a value whose look-up gave :data:`_AMBIGUOUS` (a boolean, 0 or 1)."""
+        if type(v) is bool:
+            return self._const[v]
+        return self._const[2 + int(v)]
+
+
+class _Memos(dict):
+    """Font → its :class:`_Memo`, made on first use (a dict, so look-ups can be mapped in C)."""
+
+    def __missing__(self, font: str | None) -> _Memo:
+        m = self[font] = _Memo(font)
+        return m
+
+
 class CellMaker:
     """Turns calamine values into :class:`Cell` objects, sharing one object per distinct value.
 
@@ -68,70 +133,73 @@ class CellMaker:
     makes the cells whose font differs.
     """
 
-    __slots__ = ("font", "_plain", "_font", "_const")
+    __slots__ = ("font", "memos")
 
     def __init__(self, font: str | None = None) -> None:
         self.font = font
-        self._plain: dict[Any, Cell | None] = {"": None}
-        self._font: dict[tuple[Any, str | None], Cell | None] = {}
-        mk = self.make
-        self._const = (mk(False, font), mk(True, font), mk(0, font), mk(1, font))
+        #: Font → its value memo.
+        self.memos = _Memos()
 
     @staticmethod
     def make(v: Any, font: str | None = None) -> Cell | None:
         """One cell from one value (no memoisation)."""
         t = type(v)
         if t is str:
-            return Cell(v, "s", None, font) if v.strip() else None
+            return _new_cell((v, "s", None, font)) if v.strip() else None
         if t is float:
             if v.is_integer() and -9007199254740992.0 <= v <= 9007199254740992.0:
                 i = int(v)
-                return Cell(str(i), "n", i, font)
+                return _new_cell((str(i), "n", i, font))
             if v != v or v in (float("inf"), float("-inf")):
-                return Cell(repr(v), "s", None, font)
-            return Cell(number_text(v), "n", v, font)
+                return _new_cell((repr(v), "s", None, font))
+            return _new_cell((number_text(v), "n", v, font))
         if t is bool:
-            return Cell("TRUE" if v else "FALSE", "b", v, font)
+            return _new_cell(("TRUE" if v else "FALSE", "b", v, font))
         if t is int:
-            return Cell(str(v), "n", v, font)
+            return _new_cell((str(v), "n", v, font))
         if t is _dt.datetime:
             if v.hour == v.minute == v.second == v.microsecond == 0:
                 text = v.date().isoformat()
             else:
                 text = v.isoformat(sep=" ", timespec="seconds" if not v.microsecond else "auto")
-            return Cell(text, "d", v, font)
+            return _new_cell((text, "d", v, font))
         if t is _dt.date or t is _dt.time:
-            return Cell(v.isoformat(), "d", v, font)
+            return _new_cell((v.isoformat(), "d", v, font))
         if v is None:
             return None
         # timedelta (duration formats) and anything unexpected: keep the text, no typed value.
         text = str(v)
-        return Cell(text, "s", None, font) if text.strip() else None
+        return _new_cell((text, "s", None, font)) if text.strip() else None
+
+    def memo(self, font: str | None) -> _Memo:
+        """The value → cell memo of one font."""
+        return self.memos[font]
 
     def row(self, values: list[Any]) -> list[Cell | None]:
         """Cells of one row of values, all with this maker's font."""
-        get, slow, miss = self._plain.get, self._slow, _MISS
-        return [c if (c := get(v, miss)) is not miss else slow(v) for v in values]
-
-    def _slow(self, v: Any) -> Cell | None:
-        # Booleans and the numbers 0 and 1 are never cache keys (True == 1 == 1.0 as dict keys).
-        t = type(v)
-        if t is bool:
-            return self._const[v]
-        if (t is float or t is int) and (v == 0 or v == 1):
-            return self._const[2 + int(v)]
-        c = self._plain[v] = self.make(v, self.font)
-        return c
+        memo = self.memo(self.font)
+        cells = list(map(memo.__getitem__, values))
+        if _AMBIGUOUS in cells:
+            _resolve_ambiguous(cells, values, memo)
+        return cells
 
     def with_font(self, v: Any, font: str | None) -> Cell | None:
         """One cell with a given font, memoised per (value, font)."""
-        if type(v) is bool:
-            return self.make(v, font)
-        key = (v, font)
-        c = self._font.get(key, _MISS)
-        if c is _MISS:
-            c = self._font[key] = self.make(v, font)
-        return c
+        memo = self.memo(font)
+        c = memo[v]
+        return memo.exact(v) if c is _AMBIGUOUS else c
+
+
+def _resolve_ambiguous(cells: list[Any], values: list[Any], memos: _Memo | list[_Memo]) -> None:
+    """Replace the :data:`_AMBIGUOUS` entries of a converted row by the exact cells."""
+    j = -1
+    try:
+        while True:
+            j = cells.index(_AMBIGUOUS, j + 1)
+            memo = memos if isinstance(memos, _Memo) else memos[j]
+            cells[j] = memo.exact(values[j])
+    except ValueError:  # no more
+        pass
 
 
 def build_rows(
@@ -148,21 +216,41 @@ def build_rows(
     ``first_row`` is the 1-based Excel row of ``values[0]``, ``first_col`` the 0-based column of
     ``values[i][0]``. Empty rows are dropped; every kept row has the same length (last column + 1).
     Cells get ``maker.font`` except those listed in ``fonts`` (row → column → font name).
+
+    Each row is a C-level ``map`` of memo look-ups (see :class:`_Memo`). Without fonts, every
+    distinct value of the block is converted up front (:meth:`_Memo.fill`); with fonts, cells
+    are converted on first look-up in the memo of their font.
     """
+    plain = maker.memo(maker.font)
     lead: list[Cell | None] = [None] * first_col
     out: list[Row] = []
     append = out.append
-    mk, wf = maker.row, maker.with_font
-    fonts = fonts or {}
+    get = plain.__getitem__
+    if not fonts:
+        plain.fill(set(chain.from_iterable(values)))
+        for i, vals in enumerate(values):
+            cells = list(map(get, vals))
+            if _AMBIGUOUS in cells:
+                _resolve_ambiguous(cells, vals, plain)
+            if any(cells):
+                n = first_row + i
+                append(Row(n, lead + cells if first_col else cells, n in hidden))
+        return out
+    memo_of = maker.memos.__getitem__
+    default = maker.font
     for i, vals in enumerate(values):
         n = first_row + i
-        cells = mk(vals)
-        if fonts and n in fonts:
-            width = len(vals)
-            for col, font in fonts[n].items():
-                j = col - first_col
-                if 0 <= j < width and cells[j] is not None:
-                    cells[j] = wf(vals[j], font)
+        row_fonts = fonts.get(n)
+        if row_fonts:
+            # The font of each position, then its memo: two C-level maps.
+            font_at = map(row_fonts.get, range(first_col, first_col + len(vals)), repeat(default))
+            memos: _Memo | list[_Memo] = list(map(memo_of, font_at))
+            cells = list(map(getitem, memos, vals))
+        else:
+            memos = plain
+            cells = list(map(get, vals))
+        if _AMBIGUOUS in cells:
+            _resolve_ambiguous(cells, vals, memos)
         if any(cells):
             append(Row(n, lead + cells if first_col else cells, n in hidden))
     return out
@@ -290,6 +378,14 @@ def col_index(letters: bytes | str) -> int:
 
 
 
+class _ColumnIndex(dict):
+    """Column letters (bytes) → 0-based index, computed once per distinct letters."""
+
+    def __missing__(self, letters: bytes) -> int:
+        i = self[letters] = col_index(letters)
+        return i
+
+
 @lru_cache(maxsize=64)
 def _cols_beyond(last: int) -> re.Pattern[bytes]:
     """Regex finding a cell reference whose column index is greater than ``last``."""
@@ -334,12 +430,14 @@ def _scan_fonts(data: bytes, xf_fonts: list[str | None]) -> dict[int, dict[int, 
     if n_cells == data.count(b'<c r="') and (n_cells or b":c " not in data):
         # Fast path: cells spelt <c r="B7" ...>; find only those with a non-default style.
         rx = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*? s="(' + b"|".join(odd) + rb')"')
-        cols: dict[bytes, int] = {}
-        for letters, row, s in rx.findall(data):
-            col = cols.get(letters)
-            if col is None:
-                col = cols[letters] = col_index(letters)
-            out.setdefault(int(row), {})[col] = xf_fonts[int(s)]
+        col_of = _ColumnIndex().__getitem__
+        font_of = {s: xf_fonts[int(s)] for s in odd}.__getitem__
+        letters, style = itemgetter(0), itemgetter(2)
+        # Matches come row by row: one dict update per row, built by C-level maps.
+        for row, group in groupby(rx.findall(data), key=itemgetter(1)):
+            cells = list(group)
+            out.setdefault(int(row), {}).update(
+                zip(map(col_of, map(letters, cells)), map(font_of, map(style, cells))))
         return out
     row = col = 0
     n_xf = len(xf_fonts)
