@@ -21,11 +21,12 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
         'hi'
     """
     final = Path(path)
-    final.parent.mkdir(parents=True, exist_ok=True)
+    if not os.path.isdir(final.parent):  # one stat, not mkdir's two calls (a run writes many files)
+        final.parent.mkdir(parents=True, exist_ok=True)
     tmp = final.with_name(f".{final.name}.{os.getpid()}.tmp")
     try:
         yield tmp
         os.replace(tmp, final)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

@@ -8,8 +8,7 @@ fix them in place and send the file back.
 """
 from __future__ import annotations
 
-import csv
-import io
+import codecs
 import re
 from datetime import date, datetime
 from functools import lru_cache
@@ -87,11 +86,13 @@ def _record_rows(spec: TemplateSpec, items: Sequence[ReviewItem],
                  records: dict[int, MemberRecord]) -> list[list[_ReviewCell]]:
     """Sheet 2 ("Dòng cần sửa"): each row concerned in the template's shape, problem cells
     highlighted."""
-    cols = _row_columns(spec)
+    fields = [(j, c.field) for j, c in enumerate(_row_columns(spec), len(_FIXED))]
     by_row: dict[tuple, list[ReviewItem]] = {}
     for it in items:
         by_row.setdefault((it.loc.file, it.loc.sheet, it.loc.row), []).append(it)
-    shown = rows_sheet_values(items, records, spec)
+    shown: dict[str, dict[str, str]] = {}  # loc → field → highlighted value
+    for (loc, f), v in rows_sheet_values(items, records, spec).items():
+        shown.setdefault(loc, {})[f] = v
     rows = []
     for key, its in by_row.items():
         rec = records.get(its[0].rec_id) if its[0].rec_id is not None else None
@@ -100,12 +101,12 @@ def _record_rows(spec: TemplateSpec, items: Sequence[ReviewItem],
         rows.append(row)
         if rec is None:
             continue
-        loc = str(its[0].loc)
-        for j, c in enumerate(cols, len(_FIXED)):
-            if (loc, c.field) in shown:
-                row.append((j, shown[(loc, c.field)], "hl"))
+        marked = shown.get(str(its[0].loc), {})
+        for j, f in fields:
+            if f in marked:
+                row.append((j, marked[f], "hl"))
             else:
-                v = rec.value(c.field)
+                v = rec.value(f)
                 if v:
                     row.append((j, v, "txt"))
     return rows
@@ -130,6 +131,16 @@ def _sorted(items: Sequence[ReviewItem]) -> list[ReviewItem]:
     return sorted(items, key=lambda i: (i.loc.file, i.loc.sheet, i.loc.row, i.field))
 
 
+def _excel_escaped(texts: list[str]) -> bool:
+    """Whether any text holds what Excel writes as ``_xHHHH_`` (see :data:`_EXCEL_ESCAPED`)."""
+    # Joined by " ", which the pattern cannot match or span: printable text (no control
+    # characters) without "_x" has none, and two fast scans tell; otherwise the pattern.
+    joined = " ".join(texts)
+    if joined.isprintable() and "_x" not in joined:
+        return False
+    return any(_EXCEL_ESCAPED.search(t) for t in texts)
+
+
 def write_review(path: str | Path, spec: TemplateSpec, items: Sequence[ReviewItem],
                  records: dict[int, MemberRecord], *, created: date, unit_name: str = "") -> int:
     """Write the review workbook; returns the number of problem lines.
@@ -140,8 +151,8 @@ def write_review(path: str | Path, spec: TemplateSpec, items: Sequence[ReviewIte
     title = _title(unit_name)
     rows1 = _problem_rows(spec, items)
     rows2 = _record_rows(spec, items, records)
-    if any(isinstance(v, str) and _EXCEL_ESCAPED.search(v) for rows in (rows1, rows2) for row in rows
-           for _, v, _ in row) or _EXCEL_ESCAPED.search(title):
+    if _excel_escaped([v for rows in (rows1, rows2) for row in rows for _, v, _ in row if isinstance(v, str)]
+                      + [title]):
         # Text that Excel stores as ``_xHHHH_`` escapes reads back differently from an inline
         # string than from a shared one: such (rare) files take the reference writer.
         with atomic_path(path) as tmp:
@@ -217,22 +228,60 @@ def warm_up(spec: TemplateSpec, created: date) -> None:
     _skeleton(spec, created)
 
 
+_CSV_LINE = "\r\n"                        # csv.writer's line end
+
+
+def _csv_field(v: object) -> str:
+    """One field exactly as ``csv.writer`` writes it (None empty, others str(); fields with a
+    comma, a quote or a line break quoted, quotes doubled)."""
+    s = v if isinstance(v, str) else "" if v is None else str(v)
+    if "," in s or '"' in s or "\n" in s or "\r" in s:
+        return '"' + s.replace('"', '""') + '"'
+    return s
+
+
+def _csv_line(fields: Sequence[object]) -> str:
+    return ",".join(_csv_field(f) for f in fields) + _CSV_LINE
+
+
+class _LineEnds(dict):
+    """Rule → the end of its ``changes.csv`` lines, ``,rule,explanation`` and the line end
+    (made once per rule)."""
+
+    def __missing__(self, rule: str) -> str:
+        end = self[rule] = f",{_csv_field(rule)},{_csv_field(message(rule) if rule else '')}{_CSV_LINE}"
+        return end
+
+
 def write_changes(path: str | Path, changes: Iterable[Change]) -> int:
-    """``changes.csv`` (UTF-8 with BOM so Excel shows Vietnamese): one line per changed cell."""
-    texts: dict[str, str] = {}
+    """``changes.csv`` (UTF-8 with BOM so Excel shows Vietnamese): one line per changed cell.
 
-    def explain(rule: str) -> str:
-        t = texts.get(rule)
-        if t is None:
-            t = texts[rule] = message(rule) if rule else ""
-        return t
-
-    rows = [[c.loc.file, c.loc.sheet, c.loc.row, c.column, c.field, c.before, c.after, c.rule, explain(c.rule)]
-            for c in changes]
-    buf = io.StringIO(newline="")
-    w = csv.writer(buf)
-    w.writerow(CHANGES_HEADERS)
-    w.writerows(rows)
+    The bytes are those of ``csv.writer``, which looks at every character. A province has
+    millions of changed cells, so here each line is one f-string: the location (file, sheet,
+    row) and the rule with its explanation repeat and are formatted once each; only a line
+    whose values hold a comma, a quote or a line break (or are not strings) goes field by
+    field."""
+    ends = _LineEnds()
+    lines = [_csv_line(CHANGES_HEADERS)]
+    append = lines.append
+    last_loc = None
+    start = ""  # "file,sheet,row," of the last location seen (a record's changes are together)
+    for c in changes:
+        loc = c.loc
+        if loc is not last_loc:
+            last_loc = loc
+            row = loc.row
+            row_text = row if type(row) is int else _csv_field(row)
+            start = f"{_csv_field(loc.file)},{_csv_field(loc.sheet)},{row_text},"
+        try:  # a value that is not a string (None…) raises here and goes field by field
+            middle = ",".join((c.column, c.field, c.before, c.after))
+        except TypeError:
+            middle = ""
+        if middle.count(",") != 3 or '"' in middle or "\n" in middle or "\r" in middle:
+            middle = ",".join(map(_csv_field, (c.column, c.field, c.before, c.after)))
+        append(f"{start}{middle}{ends[c.rule]}")
     with atomic_path(path) as tmp:
-        Path(tmp).write_bytes(buf.getvalue().encode("utf-8-sig"))
-    return len(rows)
+        with open(tmp, "wb") as f:
+            f.write(codecs.BOM_UTF8)  # what "utf-8-sig" puts first, without copying the text again
+            f.write("".join(lines).encode("utf-8"))
+    return len(lines) - 1

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -10,10 +11,11 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
 from unionclean.export.atomic import atomic_path
-from unionclean.export.fastsheet import UNIT_PLACEHOLDER, Skeleton, build_skeleton, fill_skeleton
+from unionclean.export.fastsheet import UNIT_PLACEHOLDER, Skeleton, build_skeleton, fill_skeleton_columns
+from unionclean.records import MemberRecord
 from unionclean.spec import ColumnSpec, TemplateSpec
 
-__all__ = ["write_upload", "write_upload_reference", "column_value", "code_list_values"]
+__all__ = ["write_upload", "write_upload_records", "write_upload_reference", "column_value", "code_list_values"]
 
 
 def code_list_values(name: str) -> list[str]:
@@ -25,7 +27,11 @@ def code_list_values(name: str) -> list[str]:
 
 def column_value(col: ColumnSpec, values: dict[str, str]) -> str:
     """The text one template column shows for a member (handles split name columns)."""
-    v = values.get(col.field, "")
+    return _part_value(col, values.get(col.field, ""))
+
+
+def _part_value(col: ColumnSpec, v: str) -> str:
+    """The part of the field value ``v`` that the column shows (all of it unless split)."""
     if col.part and v:
         from unionclean.normalize.names import split_name
 
@@ -111,9 +117,50 @@ def write_upload(path: str | Path, spec: TemplateSpec, unit_name: str, rows: Ite
     workbook's creation date so that a replay is byte-identical. The template is made once
     per spec by xlsxwriter; each unit's rows are filled into it (see :mod:`.fastsheet`).
     """
+    rows = list(rows)
     cols = spec.columns
-    values = ([i if c.type == "stt" else column_value(c, v) for c in cols] for i, v in enumerate(rows, 1))
-    return fill_skeleton(_skeleton(spec, created), path, values, unit_name, created)
+    plain = [c.field for c in cols if c.type != "stt" and not c.part]
+    # Every column's values: one C-level itemgetter per row and a transposition (a province
+    # has millions of cells); rows without some field (rare) take dict.get.
+    got = None
+    if len(plain) > 1 and rows and all(type(v) is dict for v in rows):
+        try:
+            got = dict(zip(plain, zip(*map(itemgetter(*plain), rows))))
+        except KeyError:
+            pass
+    columns: list[Sequence[str | int]] = []
+    for c in cols:
+        if c.type == "stt":
+            columns.append(range(1, len(rows) + 1))
+        elif c.part:
+            columns.append([_part_value(c, v.get(c.field, "")) for v in rows])
+        elif got is not None:
+            columns.append(got[c.field])
+        else:  # column_value() without the call
+            f = c.field
+            columns.append([v.get(f, "") for v in rows])
+    return fill_skeleton_columns(_skeleton(spec, created), path, columns, len(rows), unit_name, created)
+
+
+def write_upload_records(path: str | Path, spec: TemplateSpec, unit_name: str, records: Iterable[MemberRecord],
+                         *, created: date) -> int:
+    """The same file as :func:`write_upload` given ``{f: r.value(f) for f in spec.fields}``
+    for each record, without making that dict per member: the values are taken field by
+    field straight into the sheet's columns."""
+    records = list(records)
+    n = len(records)
+    values = {f: [r.value(f) for r in records] for f in spec.fields}
+    columns: list[Sequence[str | int]] = []
+    for c in spec.columns:
+        if c.type == "stt":
+            columns.append(range(1, n + 1))
+        elif c.field not in values:  # not a member field: no value
+            columns.append([""] * n)
+        elif c.part:
+            columns.append([_part_value(c, v) for v in values[c.field]])
+        else:
+            columns.append(values[c.field])
+    return fill_skeleton_columns(_skeleton(spec, created), path, columns, n, unit_name, created)
 
 
 def write_upload_reference(path: str | Path, spec: TemplateSpec, unit_name: str,
