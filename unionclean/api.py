@@ -26,7 +26,7 @@ from unionclean import __version__
 from unionclean.dedupe import unit_match_columns
 from unionclean.export.atomic import atomic_path
 from unionclean.export.review import write_changes, write_review
-from unionclean.export.upload import write_upload
+from unionclean.export.upload import write_upload_records
 from unionclean.messages import message
 from unionclean.model import Cell
 from unionclean.pipeline import FileOutcome, clean_file
@@ -92,8 +92,7 @@ def write_outputs(o: FileOutcome, spec: TemplateSpec, out_dir: str | Path, today
     up = outd / f"{o.stem}.upload.xlsx"
     rv = outd / f"{o.stem}.review.xlsx"
     ch = outd / f"{o.stem}.changes.csv"
-    fields = spec.fields
-    write_upload(up, spec, o.unit_name, ({f: r.value(f) for f in fields} for r in o.upload), created=today)
+    write_upload_records(up, spec, o.unit_name, o.upload, created=today)
     write_review(rv, spec, o.review, {r.rec_id: r for r in o.records}, created=today, unit_name=o.unit_name)
     write_changes(ch, o.changes)
     return {"upload": up.name, "review": rv.name, "changes": ch.name}

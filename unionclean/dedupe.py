@@ -320,7 +320,9 @@ def _merge_into(members: list[MemberRecord], fields, out: "FileOutcome") -> Memb
         if first is not keep:
             keep.res[f] = first.res[f]
             keep.raw[f] = first.raw[f]
-            keep.cols[f] = first.cols.get(f, "")
+            if keep.cols.get(f, "") != first.cols.get(f, ""):
+                keep.cols = dict(keep.cols)  # the records of a sheet share one letters dict
+                keep.cols[f] = first.cols.get(f, "")
     keep.merged_from = [r.loc for r in members]
     where = "; ".join(str(r.loc) for r in members)
     out.changes.append(Change(keep.loc, "", "", where, str(keep.loc), "duplicate.merged"))

@@ -144,6 +144,7 @@ def _build_records(wb, spec: TemplateSpec, per_file: dict, fname: str, out: File
         info["unmapped"] = [h for _, h in mapping.unmapped]
         info["ambiguous"] = [f for f, _ in mapping.ambiguous]
         sources = mapping.sources
+        # One letters dict for every record of the sheet (read-only; a merge copies it first).
         letters = {f: ",".join(column_letter(c) for c in src.columns) for f, src in sources.items()}
         # A single source column (the usual case) is read directly; joined sources go through
         # _combine.
@@ -160,7 +161,7 @@ def _build_records(wb, spec: TemplateSpec, per_file: dict, fname: str, out: File
             if joined:  # keep the mapping's field order
                 raw = {f: raw[f] for f in sources}
             rec = MemberRecord(rec_id, Location(fname, sheet.name, row.number),
-                               hidden=row.hidden or sheet.hidden, raw=raw, cols=dict(letters))
+                               hidden=row.hidden or sheet.hidden, raw=raw, cols=letters)
             rec_id += 1
             built.append((rec, sources))
         _suspicious(layout, sheet.name, fname, out)
@@ -336,27 +337,32 @@ def _cccd_unique(records: list[MemberRecord], spec: TemplateSpec) -> None:
 def _classify(out: FileOutcome, records: list[MemberRecord], spec: TemplateSpec) -> None:
     required = spec.required_fields()
     fields = spec.fields
+    ok, changed, missing, flagged = Status.OK, Status.CHANGED, Status.MISSING, Status.FLAGGED
     for r in records:
         held = False
         items: list[ReviewItem] = []
+        get = r.res.get
         for f in fields:
-            res = r.res.get(f)
-            raw = r.raw.get(f)
-            col = r.cols.get(f, "")
+            res = get(f)
             if res is None:  # column absent from the unit file
                 if f in required:
                     held = True
                     items.append(ReviewItem(r.loc, f, "", "", "", "field.column_absent", {}, True, r.rec_id))
                 continue
-            if res.status is Status.MISSING and f in required:
+            status = res.status
+            if status is ok or status is changed:
+                continue
+            if status is missing and f in required:
                 held = True
-                items.append(ReviewItem(r.loc, f, col, "", "", "field.required_missing", {}, True, r.rec_id))
-            elif res.status is Status.FLAGGED:
+                items.append(ReviewItem(r.loc, f, r.cols.get(f, ""), "", "", "field.required_missing", {}, True,
+                                        r.rec_id))
+            elif status is flagged:
                 hard = not res.soft
                 if hard and f in required:
                     held = True
-                items.append(ReviewItem(r.loc, f, col, raw.text if raw else "", res.proposal, res.reason,
-                                        dict(res.params), hard and f in required, r.rec_id))
+                raw = r.raw.get(f)
+                items.append(ReviewItem(r.loc, f, r.cols.get(f, ""), raw.text if raw else "", res.proposal,
+                                        res.reason, dict(res.params), hard and f in required, r.rec_id))
         for fl in r.flags:
             if fl.hard and (fl.field in required or fl.field == ""):
                 held = True
