@@ -75,11 +75,13 @@ class _Keys(dict):
         self[key] = v
         return v
 
-    def subset(self, picked: list[int]) -> "_Keys":
-        """The keys of the rows at ``picked`` only (what is computed already is kept)."""
-        def column(col: str | None) -> list | None:
-            v = self.column(col)
-            return None if v is None else [v[i] for i in picked]
+    def subset(self, picked: list[int], column=None) -> "_Keys":
+        """The keys of the rows at ``picked`` only (what is computed already is kept);
+        ``column`` reads the source columns of those rows (else they are picked from ours)."""
+        if column is None:
+            def column(col: str | None) -> list | None:
+                v = self.column(col)
+                return None if v is None else [v[i] for i in picked]
 
         sub = _Keys(column, self.config)
         for k, v in self.items():
@@ -176,7 +178,7 @@ def _record_column(records: list[MemberRecord], unit: str = ""):
         if not col:
             return [""] * len(records)
         if col in fields:
-            return [r.value(col).strip() for r in records]
+            return [x.value.strip() if (x := r.res.get(col)) is not None else "" for r in records]
         if col == "file":
             return [str(r.loc.file).strip() for r in records]
         if col == "sheet":
@@ -264,7 +266,8 @@ def dedupe_records(out: "FileOutcome", records: list[MemberRecord], recipe: dict
             if picked is not None:
                 if not picked:
                     return records
-                keys, ids = keys.subset(picked), [ids[i] for i in picked]
+                keys = keys.subset(picked, _record_column([records[i] for i in picked]))
+                ids = [ids[i] for i in picked]
         prepared = prepared_columns(keys, config, ids)
     else:  # a configuration the shortcut does not cover (prepare names a missing column)
         from unionclean.match.matcher import prepare_columns

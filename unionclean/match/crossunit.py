@@ -16,8 +16,10 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from unionclean.match.cluster import cluster
@@ -60,12 +62,17 @@ def find_cross_unit(df_all: pd.DataFrame, config: MatchConfig = MatchConfig(),
 def cross_unit_groups(pairs: pd.DataFrame, df_all: pd.DataFrame,
                       config: MatchConfig = MatchConfig()) -> pd.DataFrame:
     """The grouping step of :func:`find_cross_unit` on pairs already found."""
+    # Only the records in some pair matter: look them up by position (a province has
+    # 700,000 records and a few thousand in pairs).
+    involved = pd.unique(np.concatenate([pairs["rec_a"].to_numpy(), pairs["rec_b"].to_numpy()]))
+    pos = pd.Index(df_all[config.id]).get_indexer(involved)
+    keys = involved.tolist()
     ids = {}
     if config.national_id:
-        ids = dict(zip(df_all[config.id], df_all[config.national_id].fillna("").astype(str)))
+        ids = dict(zip(keys, (_text(v) for v in df_all[config.national_id].to_numpy(dtype=object)[pos])))
     person = cluster(pairs, auto_only=True, national_ids=ids)
-    unit = dict(zip(df_all[config.id], df_all[config.group].astype(str)))
-    order = {rid: i for i, rid in enumerate(df_all[config.id])}
+    unit = dict(zip(keys, (str(v) for v in df_all[config.group].to_numpy(dtype=object)[pos])))
+    order = dict(zip(keys, pos.tolist()))
     members: dict = {}
     for rid, pid in person.items():
         members.setdefault(pid, []).append(rid)
@@ -98,6 +105,12 @@ def cross_unit_groups(pairs: pd.DataFrame, df_all: pd.DataFrame,
     return out.reset_index(drop=True)
 
 
+def _text(v: object) -> str:
+    """A cell as ``fillna("").astype(str)`` gives it."""
+    return "" if v is None or (isinstance(v, float) and v != v) else str(v)
+
+
+@lru_cache(maxsize=4096)
 def _evidence(agree: str, disagree: str) -> str:
     def labels(s: str) -> str:
         return ", ".join(message(f"match.field.{f}") for f in s.split(",") if f)
@@ -119,12 +132,15 @@ def report_rows(cross_df: pd.DataFrame, df_all: pd.DataFrame, id_col: str = "rec
         cross_df.assign(rid=cross_df["rec_b"]),
     ]).sort_values(["group", "level_rank", "score"], ascending=[True, True, False], kind="stable")
     best = long.drop_duplicates(["group", "rid"])
-    recs = df_all.set_index(id_col)
-    order = {rid: i for i, rid in enumerate(df_all[id_col])}
-    best = best.assign(_o=best["rid"].map(order)).sort_values(["group", "_o"], kind="stable")
+    best = best.assign(_o=pd.Index(df_all[id_col]).get_indexer(best["rid"].to_numpy()))
+    best = best.sort_values(["group", "_o"], kind="stable")
+    at = best["_o"].to_numpy()
 
     def col(c: str) -> list:
-        return recs.loc[best["rid"], c].fillna("").tolist() if c in recs.columns else [""] * len(best)
+        if c not in df_all.columns:
+            return [""] * len(best)
+        return ["" if v is None or (isinstance(v, float) and v != v) else v
+                for v in df_all[c].to_numpy(dtype=object)[at].tolist()]
 
     suggest = {"merge": message("match.suggest.merge"), "review": message("match.suggest.review")}
     return pd.DataFrame({
