@@ -194,7 +194,10 @@ def _normalise(built: list[tuple[MemberRecord, dict]], spec: TemplateSpec, today
     fixed_orders = (recipe.get("decisions") or {}).get("date_order", {})
     for sheet, f, src, recs in ((sh, f, src, recs) for sh, sources, recs in sheets for f, src in sources.items()):
         ftype = spec.field_type(f)
-        ctx_kw: dict[str, Any] = {"today": today, "header": " / ".join(src.headers)}
+        # No normaliser reads the header text (gender codes stated in it are parsed by the
+        # mapping): leaving it out of the context lets columns headed differently in different
+        # units share one memo.
+        ctx_kw: dict[str, Any] = {"today": today}
         if ftype == "date":
             dkey = f"{sheet}|{f}"
             if dkey in fixed_orders:

@@ -22,7 +22,8 @@ from rapidfuzz import fuzz
 
 from unionclean.match.config import MatchConfig
 
-__all__ = ["Level", "LEVELS", "LEVEL_BY_ID", "compare_pairs", "compare_arrays", "EVIDENCE_FIELDS"]
+__all__ = ["Level", "LEVELS", "LEVEL_BY_ID", "compare_pairs", "compare_arrays", "compare_levels",
+           "join_flags", "EVIDENCE_FIELDS"]
 
 
 @dataclass(frozen=True)
@@ -113,72 +114,123 @@ def _obj(p, c: str) -> np.ndarray:
     return np.asarray(v if isinstance(v, np.ndarray) else v.to_numpy(), dtype=object)
 
 
+def _codes(values: np.ndarray) -> np.ndarray:
+    """An integer per distinct value, -1 for the empty string: equality of codes is equality of
+    values, and comparing millions of pairs of ints is far cheaper than of Python strings."""
+    codes, uniques = pd.factorize(values, sort=False)
+    empty = np.flatnonzero(np.asarray(uniques, dtype=object) == "")
+    if len(empty):
+        codes[codes == empty[0]] = -1
+    return codes
+
+
+def _ceq(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Codes: both non-empty and equal."""
+    return (x == y) & (x >= 0)
+
+
+def _cneq(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Codes: both non-empty and different."""
+    return (x != y) & (x >= 0) & (y >= 0)
+
+
 def compare_arrays(p, a: np.ndarray, b: np.ndarray, config: MatchConfig) -> dict[str, np.ndarray]:
     """:func:`compare_pairs` on a prepared table given as a DataFrame or as plain columns
     (name → numpy array), returning plain columns."""
-    col = {c: _obj(p, c) for c in
-           ("k_tone", "k_fold", "k_given", "k_given_tone", "dob", "k_swap", "gender", "national_id",
-            "phone",
-            "group")}
+    out, agree, disagree = compare_levels(p, a, b, config)
+    out["agree"] = join_flags(agree, len(a))
+    out["disagree"] = join_flags(disagree, len(a))
+    return out
+
+
+def compare_levels(p, a: np.ndarray, b: np.ndarray,
+                   config: MatchConfig) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Level, rank, decision and score of each pair, and the per-field agree / disagree flags
+    (column name → bool array) that :func:`compare_arrays` joins into text. Callers that keep
+    only some pairs join the flags of those alone (a province compares millions of pairs)."""
+    n = len(a)
+    obj = {c: _obj(p, c) for c in ("k_tone", "k_fold", "k_given", "k_given_tone", "dob", "k_swap")}
+    code: dict[str, np.ndarray] = {}
+    for c in ("k_tone", "k_fold", "gender", "national_id", "phone", "group"):
+        code[c] = _codes(_obj(p, c))
+    # Birth date and its day/month swap are compared with each other: one coding for both.
+    both = _codes(np.concatenate([obj["dob"], obj["k_swap"]]))
+    code["dob"], code["k_swap"] = both[:len(obj["dob"])], both[len(obj["dob"]):]
     diac = np.asarray(p["k_diac"], dtype=bool)
 
     def pair(c: str) -> tuple[np.ndarray, np.ndarray]:
-        return col[c][a], col[c][b]
+        return code[c][a], code[c][b]
 
     ta, tb = pair("k_tone")
     fa, fb = pair("k_fold")
-    tone_eq = (ta == tb) & (ta != "")
-    fold_eq = (fa == fb) & (fa != "")
-    score = name_scores(ta, tb)
+    tone_eq = _ceq(ta, tb)
+    fold_eq = _ceq(fa, fb)
+    score = np.full(n, 100.0)
+    diff = np.flatnonzero(ta != tb)
+    if len(diff):
+        tone = obj["k_tone"]
+        score[diff] = name_scores(tone[a[diff]], tone[b[diff]])
     da, db = pair("dob")
-    dob_eq = _eq(da, db)
-    dob_missing = (da == "") | (db == "")
-    sa, sb = pair("k_swap")
-    dob_swap = _eq(sa, db)
-    dob_typo = _neq(da, db) & _hamming1(da, db)
-    gender_conf = _neq(*pair("gender"))
+    dob_eq = _ceq(da, db)
+    dob_missing = (da < 0) | (db < 0)
+    dob_differs = _cneq(da, db)
+    dob_swap = _ceq(code["k_swap"][a], db)
+    gender_conf = _cneq(*pair("gender"))
     ca, cb = pair("national_id")
-    cccd_eq, cccd_conf = _eq(ca, cb), _neq(ca, cb)
-    phone_eq = _eq(*pair("phone"))
-    ga, gb = pair("k_given")
-    gta, gtb = pair("k_given_tone")
-    # A differing given name may be a typo only when it is one substitution away in shape
-    # (same first letter, same length) and not a diacritics-only change (Tâm/Tám, Hùng/Hưng).
-    given_ok = np.array([x == y or (gx != gy and gx[:1] == gy[:1] and len(gx) == len(gy))
-                         for x, y, gx, gy in zip(gta, gtb, ga, gb)], dtype=bool)
+    cccd_eq, cccd_conf = _ceq(ca, cb), _cneq(ca, cb)
+    pa_, pb_ = pair("phone")
+    phone_eq = _ceq(pa_, pb_)
     diac_only = fold_eq & ~tone_eq  # Hùng/Hưng, or one name without diacritics
     both_diac = diac[a] & diac[b]
-
-    grp_a, grp_b = pair("group") if "group" in col else (None, None)
-    cross = _neq(grp_a, grp_b) if grp_a is not None else np.zeros(len(a), dtype=bool)
+    cross = _cneq(*pair("group"))
     corroborated = phone_eq.copy()
     for c in ("email",):
         if c in config.evidence and c in p:
-            xc = _obj(p, c)
-            corroborated |= _eq(xc[a], xc[b])
+            xc = _codes(_obj(p, c))
+            corroborated |= _ceq(xc[a], xc[b])
     t_auto, t_rev = config.t_auto, config.t_review
     name_close = tone_eq | (~diac_only & (score >= t_auto))
+    # A differing given name may be a typo only when it is one substitution away in shape
+    # (same first letter, same length) and not a diacritics-only change (Tâm/Tám, Hùng/Hưng).
+    # Only the pairs whose level it can change are looked at.
+    given_ok = np.zeros(n, dtype=bool)
+    idx_ok = np.flatnonzero(~tone_eq & ~diac_only & (score >= t_auto) & both_diac)
+    if len(idx_ok):
+        ia, ib = a[idx_ok], b[idx_ok]
+        given_ok[idx_ok] = [x == y or (gx != gy and gx[:1] == gy[:1] and len(gx) == len(gy))
+                            for x, y, gx, gy in zip(obj["k_given_tone"][ia], obj["k_given_tone"][ib],
+                                                    obj["k_given"][ia], obj["k_given"][ib])]
     name_auto = tone_eq | (~diac_only & (score >= t_auto) & given_ok & both_diac)
     # Grey zone: a close name whose given names are close too (Anh/Nga, Sang/Dương: two people).
     grey_cand = ~name_auto & (fold_eq | (score >= t_rev))
-    given_close = np.zeros(len(a), dtype=bool)
+    given_close = np.zeros(n, dtype=bool)
     idx_g = np.flatnonzero(grey_cand)
-    given_close[idx_g] = [fuzz.ratio(ga[i], gb[i]) >= GIVEN_REVIEW for i in idx_g]
+    if len(idx_g):
+        given = obj["k_given"]
+        given_close[idx_g] = [fuzz.ratio(x, y) >= GIVEN_REVIEW
+                              for x, y in zip(given[a[idx_g]], given[b[idx_g]])]
     name_grey = grey_cand & given_close
     dob_ok = dob_eq | dob_missing
+    name_or_fold = name_close | fold_eq
+    # One digit apart: only where it can decide a level (close names, different dates).
+    dob_typo = np.zeros(n, dtype=bool)
+    idx_t = np.flatnonzero(name_or_fold & dob_differs)
+    if len(idx_t):
+        dob = obj["dob"]
+        dob_typo[idx_t] = _hamming1(dob[a[idx_t]], dob[b[idx_t]])
 
     conds = [
         cccd_conf,
-        cccd_eq & (name_close | fold_eq) & dob_ok & ~gender_conf,
+        cccd_eq & name_or_fold & dob_ok & ~gender_conf,
         cccd_eq,
         cross & ~corroborated & name_auto & dob_eq & ~gender_conf,
         tone_eq & dob_eq & ~gender_conf,
         name_auto & dob_eq & ~gender_conf,
         diac_only & dob_eq & ~gender_conf,
         name_grey & dob_eq & ~gender_conf,
-        (name_close | fold_eq) & dob_eq & gender_conf,
-        (name_close | fold_eq) & dob_swap,
-        (name_close | fold_eq) & dob_typo & (~cross | corroborated),
+        name_or_fold & dob_eq & gender_conf,
+        name_or_fold & dob_swap,
+        name_or_fold & dob_typo & (~cross | corroborated),
         phone_eq & (name_close | name_grey),
         (tone_eq | fold_eq) & dob_missing,
     ]
@@ -193,24 +245,23 @@ def compare_arrays(p, a: np.ndarray, b: np.ndarray, config: MatchConfig) -> dict
         "score": np.round(score, 1),
     }
     name_col = config.name if isinstance(config.name, str) else "+".join(config.name)
-    roles = [(name_col, tone_eq, ~tone_eq), (config.dob, dob_eq, _neq(da, db)),
-             (config.gender, _eq(*pair("gender")), gender_conf),
+    ga_, gb_ = pair("gender")
+    roles = [(name_col, tone_eq, ~tone_eq), (config.dob, dob_eq, dob_differs),
+             (config.gender, _ceq(ga_, gb_), gender_conf),
              (config.national_id, cccd_eq, cccd_conf),
-             (config.phone, phone_eq, _neq(*pair("phone")))]
+             (config.phone, phone_eq, _cneq(pa_, pb_))]
     agree_flags = {c: ag for c, ag, _ in roles if c}
     disagree_flags = {c: dis for c, _, dis in roles if c}
     for c in config.evidence:
         if c in p:
-            xa = _obj(p, c)[a]
-            xb = _obj(p, c)[b]
-            agree_flags[c] = _eq(xa, xb)
-            disagree_flags[c] = _neq(xa, xb)
-    out["agree"] = _join_flags(agree_flags, len(a))
-    out["disagree"] = _join_flags(disagree_flags, len(a))
-    return out
+            xc = _codes(_obj(p, c))
+            xa, xb = xc[a], xc[b]
+            agree_flags[c] = _ceq(xa, xb)
+            disagree_flags[c] = _cneq(xa, xb)
+    return out, agree_flags, disagree_flags
 
 
-def _join_flags(flags: dict[str, np.ndarray], n: int) -> np.ndarray:
+def join_flags(flags: dict[str, np.ndarray], n: int) -> np.ndarray:
     """Comma-separated names of the true flags, per row."""
     acc = np.full(n, "", dtype=object)
     for name, f in flags.items():

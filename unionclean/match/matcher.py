@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from unionclean.errors import UnionCleanError
-from unionclean.match.compare import LEVEL_BY_ID, compare_arrays
+from unionclean.match.compare import LEVEL_BY_ID, join_flags, compare_levels
 from unionclean.match.config import MatchConfig
 from unionclean.match.keys import column_keys
 from unionclean.messages import message
@@ -204,13 +204,6 @@ def _decision_pairs(p: Columns | pd.DataFrame, decisions: Mapping | None) -> dic
     return out
 
 
-def _has(fields: np.ndarray, name: str | None) -> np.ndarray:
-    """Rows whose comma-separated ``fields`` contain ``name``."""
-    if not name:
-        return np.zeros(len(fields), dtype=bool)
-    return np.array([name in f.split(",") for f in fields], dtype=bool)
-
-
 def find_pairs(df: pd.DataFrame | None, config: MatchConfig = MatchConfig(),
                decisions: Mapping | None = None,
                *, stats: MatchStats | None = None, prepared: Columns | pd.DataFrame | None = None) -> pd.DataFrame:
@@ -246,7 +239,7 @@ def pair_arrays(p: Columns | pd.DataFrame, config: MatchConfig = MatchConfig(),
         n = max(_n(p), 1)
         u = np.unique(np.concatenate([a * n + b, extra[:, 0] * n + extra[:, 1]]))
         a, b = u // n, u % n
-    cmp = compare_arrays(p, a, b, config)
+    cmp, agree, disagree = compare_levels(p, a, b, config)
     level = cmp["level"]
     if human:
         hd = np.array([human.get(k, "") for k in zip(a.tolist(), b.tolist())], dtype=object)
@@ -255,13 +248,17 @@ def pair_arrays(p: Columns | pd.DataFrame, config: MatchConfig = MatchConfig(),
         reason = np.where(has, "match.decision." + hd, "match.level." + level)
     else:
         has = np.zeros(len(a), dtype=bool)
-        reason = "match.level." + level if len(a) else np.empty(0, dtype=object)
+        reason = "match.level." + level
     # Keep-apart pairs are listed only when they look alike (same date, close name) or a person
     # decided: the veto is worth showing there, not for every namesake born the same year.
     decision = cmp["decision"]
-    alike = (cmp["score"] >= config.t_auto) & _has(cmp["agree"], config.dob)
+    same_dob = agree.get(config.dob) if config.dob else None
+    alike = (cmp["score"] >= config.t_auto) & (same_dob if same_dob is not None else False)
     keep = (decision == "merge") | (decision == "review") | ((decision == "keep_apart") & (alike | has))
     out = {k: v[keep] for k, v in cmp.items()}
+    # The evidence text of the kept pairs only (a province compares millions of pairs).
+    out["agree"] = join_flags({k: v[keep] for k, v in agree.items()}, int(keep.sum()))
+    out["disagree"] = join_flags({k: v[keep] for k, v in disagree.items()}, int(keep.sum()))
     out["reason"] = np.asarray(reason, dtype=object)[keep]
     out["pos_a"], out["pos_b"] = a[keep], b[keep]
     ids = _col(p, "id")

@@ -24,7 +24,8 @@ class Context:
             ``"mixed"`` (both orders present: every text date with day and month ≤ 12 is flagged).
         ethnic_list: Name of the numeric ethnic-code list the unit used, if the run says so.
         gender_codes: Codes stated in a gender column's header, e.g. ``(("1", "Nam"), ("0", "Nữ"))``.
-        header: Source header text of the column (some rules read it).
+        header: Source header text of the column, for rules that need it (no built-in normaliser
+            reads it; the pipeline leaves it empty so that memos are shared across units).
     """
 
     today: date = field(default_factory=date.today)
