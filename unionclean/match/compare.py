@@ -23,7 +23,7 @@ from rapidfuzz import fuzz
 from unionclean.match.config import MatchConfig
 
 __all__ = ["Level", "LEVELS", "LEVEL_BY_ID", "compare_pairs", "compare_arrays", "compare_levels",
-           "join_flags", "EVIDENCE_FIELDS"]
+           "join_flags", "Codes", "EVIDENCE_FIELDS"]
 
 
 @dataclass(frozen=True)
@@ -67,27 +67,6 @@ GIVEN_REVIEW = 80.0  # folded given names at least this close for a grey-zone re
 EVIDENCE_FIELDS = ("name", "dob", "gender", "national_id", "phone")
 
 
-def _eq(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Both non-empty and equal."""
-    return (x == y) & (x != "")
-
-
-def _neq(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Both non-empty and different."""
-    return (x != y) & (x != "") & (y != "")
-
-
-def _hamming1(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Same-length (10) date strings differing in exactly one character."""
-    out = np.zeros(len(x), dtype=bool)
-    ok = (np.char.str_len(x.astype(str)) == 10) & (np.char.str_len(y.astype(str)) == 10)
-    if ok.any():
-        xa = np.asarray(x[ok], dtype="U10").view(np.uint32).reshape(-1, 10)
-        ya = np.asarray(y[ok], dtype="U10").view(np.uint32).reshape(-1, 10)
-        out[ok] = (xa != ya).sum(axis=1) == 1
-    return out
-
-
 def name_scores(tone_a: np.ndarray, tone_b: np.ndarray) -> np.ndarray:
     """RapidFuzz ratio of two arrays of tone keys (100 where equal)."""
     score = np.full(len(tone_a), 100.0)
@@ -114,14 +93,59 @@ def _obj(p, c: str) -> np.ndarray:
     return np.asarray(v if isinstance(v, np.ndarray) else v.to_numpy(), dtype=object)
 
 
-def _codes(values: np.ndarray) -> np.ndarray:
-    """An integer per distinct value, -1 for the empty string: equality of codes is equality of
-    values, and comparing millions of pairs of ints is far cheaper than of Python strings."""
-    codes, uniques = pd.factorize(values, sort=False)
-    empty = np.flatnonzero(np.asarray(uniques, dtype=object) == "")
-    if len(empty):
-        codes[codes == empty[0]] = -1
-    return codes
+class Codes:
+    """Integer codes of a prepared table's columns (an int per distinct value, -1 for the empty
+    string), made once per column and shared by blocking and comparison: equality of codes is
+    equality of values, and comparing millions of pairs of ints is far cheaper than of Python
+    strings. The birth date and its day/month swap share one coding (they are compared with
+    each other)."""
+
+    _JOINT = {"dob": ("dob", "k_swap"), "k_swap": ("dob", "k_swap")}
+
+    def __init__(self, p) -> None:
+        self.p = p
+        self._codes: dict[str, np.ndarray] = {}
+        self._uniques: dict[str, np.ndarray] = {}
+
+    def __call__(self, c: str) -> np.ndarray:
+        if c not in self._codes:
+            cols = self._JOINT.get(c, (c,))
+            if len(cols) > 1 and not all(x in self.p for x in cols):
+                cols = (c,)
+            values = [_obj(self.p, x) for x in cols]
+            codes, uniques = pd.factorize(np.concatenate(values) if len(values) > 1 else values[0], sort=False)
+            uniques = np.asarray(uniques, dtype=object)
+            empty = np.flatnonzero(uniques == "")
+            if len(empty):
+                codes[codes == empty[0]] = -1
+            codes = codes.astype(np.int64, copy=False)
+            start = 0
+            for x, v in zip(cols, values):
+                self._codes[x] = codes[start:start + len(v)]
+                self._uniques[x] = uniques
+                start += len(v)
+        return self._codes[c]
+
+    def uniques(self, c: str) -> np.ndarray:
+        """The distinct values of column ``c``, indexed by its codes."""
+        self(c)
+        return self._uniques[c]
+
+
+def _hamming1_codes(xa: np.ndarray, xb: np.ndarray, uniques: np.ndarray) -> np.ndarray:
+    """Pairs of coded strings that both have 10 characters (dates) and differ in exactly one;
+    each distinct value is spelled out once."""
+    lengths = np.fromiter((len(u) if isinstance(u, str) else -1 for u in uniques), dtype=np.int64,
+                          count=len(uniques))
+    ten = lengths == 10
+    chars = np.zeros((len(uniques), 10), dtype=np.uint32)
+    if ten.any():
+        chars[ten] = np.asarray(uniques[ten], dtype="U10").view(np.uint32).reshape(-1, 10)
+    ok = (xa >= 0) & (xb >= 0)
+    ok[ok] = ten[xa[ok]] & ten[xb[ok]]
+    out = np.zeros(len(xa), dtype=bool)
+    out[ok] = (chars[xa[ok]] != chars[xb[ok]]).sum(axis=1) == 1
+    return out
 
 
 def _ceq(x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -143,23 +167,20 @@ def compare_arrays(p, a: np.ndarray, b: np.ndarray, config: MatchConfig) -> dict
     return out
 
 
-def compare_levels(p, a: np.ndarray, b: np.ndarray,
-                   config: MatchConfig) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], dict[str, np.ndarray]]:
+def compare_levels(p, a: np.ndarray, b: np.ndarray, config: MatchConfig, codes: Codes | None = None
+                   ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Level, rank, decision and score of each pair, and the per-field agree / disagree flags
     (column name → bool array) that :func:`compare_arrays` joins into text. Callers that keep
-    only some pairs join the flags of those alone (a province compares millions of pairs)."""
+    only some pairs join the flags of those alone (a province compares millions of pairs).
+    ``codes`` are the table's :class:`Codes` if the caller has them already."""
     n = len(a)
-    obj = {c: _obj(p, c) for c in ("k_tone", "k_fold", "k_given", "k_given_tone", "dob", "k_swap")}
-    code: dict[str, np.ndarray] = {}
-    for c in ("k_tone", "k_fold", "gender", "national_id", "phone", "group"):
-        code[c] = _codes(_obj(p, c))
-    # Birth date and its day/month swap are compared with each other: one coding for both.
-    both = _codes(np.concatenate([obj["dob"], obj["k_swap"]]))
-    code["dob"], code["k_swap"] = both[:len(obj["dob"])], both[len(obj["dob"]):]
+    code = codes if codes is not None else Codes(p)
+    obj = {c: _obj(p, c) for c in ("k_tone", "k_given", "k_given_tone")}
     diac = np.asarray(p["k_diac"], dtype=bool)
 
     def pair(c: str) -> tuple[np.ndarray, np.ndarray]:
-        return code[c][a], code[c][b]
+        x = code(c)
+        return x[a], x[b]
 
     ta, tb = pair("k_tone")
     fa, fb = pair("k_fold")
@@ -174,7 +195,7 @@ def compare_levels(p, a: np.ndarray, b: np.ndarray,
     dob_eq = _ceq(da, db)
     dob_missing = (da < 0) | (db < 0)
     dob_differs = _cneq(da, db)
-    dob_swap = _ceq(code["k_swap"][a], db)
+    dob_swap = _ceq(code("k_swap")[a], db)
     gender_conf = _cneq(*pair("gender"))
     ca, cb = pair("national_id")
     cccd_eq, cccd_conf = _ceq(ca, cb), _cneq(ca, cb)
@@ -186,7 +207,7 @@ def compare_levels(p, a: np.ndarray, b: np.ndarray,
     corroborated = phone_eq.copy()
     for c in ("email",):
         if c in config.evidence and c in p:
-            xc = _codes(_obj(p, c))
+            xc = code(c)
             corroborated |= _ceq(xc[a], xc[b])
     t_auto, t_rev = config.t_auto, config.t_review
     name_close = tone_eq | (~diac_only & (score >= t_auto))
@@ -216,8 +237,7 @@ def compare_levels(p, a: np.ndarray, b: np.ndarray,
     dob_typo = np.zeros(n, dtype=bool)
     idx_t = np.flatnonzero(name_or_fold & dob_differs)
     if len(idx_t):
-        dob = obj["dob"]
-        dob_typo[idx_t] = _hamming1(dob[a[idx_t]], dob[b[idx_t]])
+        dob_typo[idx_t] = _hamming1_codes(da[idx_t], db[idx_t], code.uniques("dob"))
 
     conds = [
         cccd_conf,
@@ -254,7 +274,7 @@ def compare_levels(p, a: np.ndarray, b: np.ndarray,
     disagree_flags = {c: dis for c, _, dis in roles if c}
     for c in config.evidence:
         if c in p:
-            xc = _codes(_obj(p, c))
+            xc = code(c)
             xa, xb = xc[a], xc[b]
             agree_flags[c] = _ceq(xa, xb)
             disagree_flags[c] = _cneq(xa, xb)

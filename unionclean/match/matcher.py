@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from unionclean.errors import UnionCleanError
-from unionclean.match.compare import LEVEL_BY_ID, join_flags, compare_levels
+from unionclean.match.compare import LEVEL_BY_ID, Codes, compare_levels, join_flags
 from unionclean.match.config import MatchConfig
 from unionclean.match.keys import column_keys
 from unionclean.messages import message
@@ -124,18 +124,19 @@ def _n(p: Columns | pd.DataFrame) -> int:
     return len(_col(p, "id"))
 
 
-def _group_codes(p: Columns | pd.DataFrame, keys: Sequence[str]) -> np.ndarray:
+def _group_codes(p: Columns | pd.DataFrame, keys: Sequence[str], codes: Codes | None = None) -> np.ndarray:
     """One int per record for the combination of ``keys``; -1 when any part is empty."""
+    code = codes if codes is not None else Codes(p)
     n = _n(p)
     empty = np.zeros(n, dtype=bool)
-    codes = np.zeros(n, dtype=np.int64)
+    out = np.zeros(n, dtype=np.int64)
     for k in keys:
-        v = np.asarray(_col(p, k), dtype=object)
-        empty |= v == ""
-        c, u = pd.factorize(v, sort=False)
-        codes = pd.factorize(codes * (len(u) + 1) + c, sort=False)[0].astype(np.int64)
-    codes[empty] = -1
-    return codes
+        c = code(k)
+        empty |= c < 0
+        # c runs over -1 .. max: (max + 2) distinct values, so the combination is one-to-one.
+        out = pd.factorize(out * (int(c.max(initial=-1)) + 2) + c, sort=False)[0].astype(np.int64)
+    out[empty] = -1
+    return out
 
 
 def _block_pairs(codes: np.ndarray, max_block: int) -> tuple[np.ndarray, np.ndarray, int]:
@@ -162,8 +163,9 @@ def _block_pairs(codes: np.ndarray, max_block: int) -> tuple[np.ndarray, np.ndar
 
 
 def candidate_pairs(p: Columns | pd.DataFrame, config: MatchConfig,
-                    stats: MatchStats | None = None) -> tuple[np.ndarray, np.ndarray]:
+                    stats: MatchStats | None = None, codes: Codes | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Union of the pairs of every blocking rule, deduplicated, as position arrays (a < b)."""
+    codes = codes if codes is not None else Codes(p)
     n = _n(p)
     group = np.asarray(_col(p, "group"), dtype=object)
     codes_all = []
@@ -171,7 +173,7 @@ def candidate_pairs(p: Columns | pd.DataFrame, config: MatchConfig,
         keys = [k for k in rule.keys]
         if any(k not in p for k in keys):
             raise UnionCleanError(f"match: blocking rule {rule.name!r} uses unknown key {keys}")
-        a, b, skipped = _block_pairs(_group_codes(p, keys), config.max_block)
+        a, b, skipped = _block_pairs(_group_codes(p, keys, codes), config.max_block)
         if rule.same_group_only and len(a):
             same = group[a] == group[b]
             a, b = a[same], b[same]
@@ -181,7 +183,9 @@ def candidate_pairs(p: Columns | pd.DataFrame, config: MatchConfig,
         codes_all.append(a.astype(np.int64) * n + b)
     if not codes_all:
         return np.empty(0, np.int64), np.empty(0, np.int64)
-    u = np.unique(np.concatenate(codes_all))
+    u = np.concatenate(codes_all)
+    u.sort()  # sort + neighbours: several times faster than np.unique on millions of pairs
+    u = u[np.r_[True, u[1:] != u[:-1]]] if len(u) else u
     if stats is not None:
         stats["pairs_compared"] = int(len(u))
     return u // n, u % n
@@ -232,14 +236,15 @@ def find_pairs(df: pd.DataFrame | None, config: MatchConfig = MatchConfig(),
 def pair_arrays(p: Columns | pd.DataFrame, config: MatchConfig = MatchConfig(),
                 decisions: Mapping | None = None, *, stats: MatchStats | None = None) -> dict[str, np.ndarray]:
     """:func:`find_pairs` on a prepared table, as plain arrays (one per column of the result)."""
-    a, b = candidate_pairs(p, config, stats)
+    codes = Codes(p)
+    a, b = candidate_pairs(p, config, stats, codes)
     human = _decision_pairs(p, decisions)
     if human:
         extra = np.array([k for k in human], dtype=np.int64).reshape(-1, 2)
         n = max(_n(p), 1)
         u = np.unique(np.concatenate([a * n + b, extra[:, 0] * n + extra[:, 1]]))
         a, b = u // n, u % n
-    cmp, agree, disagree = compare_levels(p, a, b, config)
+    cmp, agree, disagree = compare_levels(p, a, b, config, codes)
     level = cmp["level"]
     if human:
         hd = np.array([human.get(k, "") for k in zip(a.tolist(), b.tolist())], dtype=object)
