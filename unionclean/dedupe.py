@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from unionclean.model import Status
-from unionclean.records import Change, MemberRecord, ReviewItem
+from unionclean.records import Change, MemberRecord, ReviewItem, field_values
 
 if TYPE_CHECKING:
     from unionclean.pipeline import FileOutcome
@@ -222,7 +222,7 @@ def unit_match_columns(records: list[MemberRecord], unit: str, config=None) -> d
     cols["row"] = np.array([r.loc.row for r in records], dtype=np.int64)
     cols["unit"] = np.array([unit] * len(records), dtype=object)
     for f in REPORT_FIELDS:
-        cols.setdefault(f, np.array([r.value(f) for r in records], dtype=object))
+        cols.setdefault(f, np.array(field_values(records, f), dtype=object))
     return cols
 
 

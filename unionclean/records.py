@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from unionclean.model import Cell, Location, Result
 
-__all__ = ["MemberRecord", "RowFlag", "ReviewItem", "Change"]
+__all__ = ["MemberRecord", "RowFlag", "ReviewItem", "Change", "field_values"]
 
 
 @dataclass(slots=True)
@@ -39,6 +39,11 @@ class MemberRecord:
     def value(self, f: str) -> str:
         r = self.res.get(f)
         return r.value if r is not None else ""
+
+
+def field_values(records: list[MemberRecord], f: str) -> list[str]:
+    """``[r.value(f) for r in records]`` without a method call per record (millions in a run)."""
+    return [x.value if (x := r.res.get(f)) is not None else "" for r in records]
 
 
 @dataclass(slots=True)

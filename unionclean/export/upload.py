@@ -12,7 +12,7 @@ from xlsxwriter.utility import xl_col_to_name
 
 from unionclean.export.atomic import atomic_path
 from unionclean.export.fastsheet import UNIT_PLACEHOLDER, Skeleton, build_skeleton, fill_skeleton_columns
-from unionclean.records import MemberRecord
+from unionclean.records import MemberRecord, field_values
 from unionclean.spec import ColumnSpec, TemplateSpec
 
 __all__ = ["write_upload", "write_upload_records", "write_upload_reference", "column_value", "code_list_values"]
@@ -149,7 +149,7 @@ def write_upload_records(path: str | Path, spec: TemplateSpec, unit_name: str, r
     field straight into the sheet's columns."""
     records = list(records)
     n = len(records)
-    values = {f: [r.value(f) for r in records] for f in spec.fields}
+    values = {f: field_values(records, f) for f in spec.fields}
     columns: list[Sequence[str | int]] = []
     for c in spec.columns:
         if c.type == "stt":
