@@ -100,3 +100,17 @@ def test_never_raises_and_is_idempotent(text):
 @given(st.text(st.sampled_from([" ", "\u00a0", "\n", "\t", "\u200b"]), max_size=6))
 def test_blank_is_missing(text):
     assert normalize_name(Cell(text), CTX).status is Status.MISSING
+
+
+_NAME_CHARS = sorted(set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz -'’") | set(
+    "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ"
+    "ÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴĐ"))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=_NAME_CHARS, min_size=1, max_size=30))
+def test_case_name_fast_path_equals_the_word_by_word_rule(text):
+    from unionclean.normalize.names import _PARTS
+
+    rule = "".join(p[:1].upper() + p[1:].lower() for p in _PARTS.split(text))
+    assert case_name(text) == rule

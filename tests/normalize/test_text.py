@@ -130,3 +130,13 @@ def test_uncached_fast_path_is_fast():
     for n in names:
         clean_text(Cell(n))
     assert (time.perf_counter() - start) / len(names) < 50e-6  # budget 10 µs; slack for CI
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab Lê \t\n\r\x0b\x0c\x1c\x1f\x00\x07\x7f\xa0\u2028\u2029\u3000"
+                                             "\u200b\u200c\u200d\u2060\ufeff\u0085\u1680")), max_size=12))
+def test_clean_skips_the_space_substitutions_only_when_they_change_nothing(text):
+    from unionclean.normalize.text import _DIRTY, _INVISIBLE, _SPACES
+
+    if _DIRTY.search(text) is None:
+        assert _SPACES.sub(" ", _INVISIBLE.sub("", text)).strip() == text

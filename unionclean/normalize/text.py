@@ -34,6 +34,9 @@ _ENC_REASON = {"tcvn3": "text.tcvn3_converted", "tcvn3h": "text.tcvn3_converted"
 _ASCII_DIRTY = re.compile(r"^\s|\s$|\s\s|[^\S ]|[\x00-\x1f\x7f]")
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\x00-\x08\x0e-\x1f\x7f]")
 _SPACES = re.compile(r"\s+")
+# Anything the two substitutions above would change: edge, double or non-space whitespace, control
+# or invisible characters.
+_DIRTY = re.compile("^\\s|\\s$|\\s\\s|[^\\S ]|[\x00-\x1f\x7f\u200b\u200c\u200d\u2060\ufeff]")
 _ETH = str.maketrans({"Ð": "Đ", "ð": "đ"})  # Icelandic eth typed for Đ (cp1258 keyboards, Mac)
 
 
@@ -41,7 +44,8 @@ _ETH = str.maketrans({"Ð": "Đ", "ð": "đ"})  # Icelandic eth typed for Đ (cp
 def _clean(text: str, font: str | None) -> tuple[str, str]:
     if text.isascii() and not _ASCII_DIRTY.search(text) and not VIQR_HINT_RE.search(text):
         return text, ""  # fast path: plain ASCII
-    t = _SPACES.sub(" ", _INVISIBLE.sub("", text)).strip()  # before repair: legacy text has none
+    # Before repair (legacy text has none); skipped when nothing is there to clean.
+    t = _SPACES.sub(" ", _INVISIBLE.sub("", text)).strip() if _DIRTY.search(text) else text
     cleaned = t != text
     nfc = t if unicodedata.is_normalized("NFC", t) else unicodedata.normalize("NFC", t)
     reason = "text.unicode_normalized" if nfc != t else ""
