@@ -24,7 +24,7 @@ from functools import lru_cache
 
 from unionclean.model import EMPTY, Cell, Result, Status
 from unionclean.normalize.base import MISSING, Context, flagged
-from unionclean.normalize.text import clean_text
+from unionclean.normalize.text import clean_text, is_plain_ascii
 
 __all__ = [
     "normalize_date", "parse_date_text", "format_date", "excel_serial_to_date",
@@ -278,7 +278,7 @@ _SLASH2 = re.compile(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*\d{2,4}")
 
 @lru_cache(maxsize=200_000)
 def _evidence(raw: str, font: str | None) -> str:
-    text, _ = clean_text(Cell(raw, "s", None, font))
+    text = raw if is_plain_ascii(raw) else clean_text(Cell(raw, "s", None, font))[0]
     m = _SLASH2.match(text)
     if not m or not _DMY.fullmatch(text):
         return ""

@@ -26,7 +26,7 @@ from unionclean.normalize.base import Context, missing, ok_or_changed
 from unionclean.normalize.legacy import (NON_LEGACY_RE, TONE_MARKS, VIQR_HINT_RE, is_vietnamese,
                                          repair, tone_index)
 
-__all__ = ["clean_text", "font_reading", "normalize_text", "tone_key"]
+__all__ = ["clean_text", "font_reading", "is_plain_ascii", "normalize_text", "tone_key"]
 
 _ENC_REASON = {"tcvn3": "text.tcvn3_converted", "tcvn3h": "text.tcvn3_converted",
                "vni": "text.vni_converted", "viqr": "text.viqr_converted",
@@ -42,8 +42,8 @@ _ETH = str.maketrans({"Ð": "Đ", "ð": "đ"})  # Icelandic eth typed for Đ (cp
 
 @lru_cache(maxsize=262_144)
 def _clean(text: str, font: str | None) -> tuple[str, str]:
-    if text.isascii() and not _ASCII_DIRTY.search(text) and not VIQR_HINT_RE.search(text):
-        return text, ""  # fast path: plain ASCII
+    if is_plain_ascii(text):
+        return text, ""
     # Before repair (legacy text has none); skipped when nothing is there to clean.
     t = _SPACES.sub(" ", _INVISIBLE.sub("", text)).strip() if _DIRTY.search(text) else text
     cleaned = t != text
@@ -66,15 +66,25 @@ def _clean(text: str, font: str | None) -> tuple[str, str]:
     return t, reason or ("text.spaces_cleaned" if cleaned else "text.unicode_normalized")
 
 
+def is_plain_ascii(text: str) -> bool:
+    """True when :func:`clean_text` returns ``text`` unchanged without looking further: ASCII
+    with single inner spaces only and nothing that could be VIQR."""
+    return text.isascii() and not _ASCII_DIRTY.search(text) and not VIQR_HINT_RE.search(text)
+
+
 def clean_text(cell: Cell) -> tuple[str, str]:
     """Cleaned display text of a cell and the reason code of the main repair ("" if none).
 
     Reasons, most important first: ``text.tcvn3_converted``, ``text.vni_converted``,
     ``text.viqr_converted``, ``text.mojibake_fixed`` (UTF-8 read as cp1252),
     ``text.unicode_normalized`` (decomposed/NFD forms composed), ``text.spaces_cleaned``.
-    Results are memoised per (text, font).
+    Results are memoised per (text, font), except plain ASCII text (IDs, phones, dates: unique
+    values that would only push useful entries out of the cache).
     """
-    return _clean(cell.text, cell.font)
+    text = cell.text
+    if is_plain_ascii(text):
+        return text, ""
+    return _clean(text, cell.font)
 
 
 def font_reading(cell: Cell) -> tuple[str, str] | None:
