@@ -228,3 +228,15 @@ def test_a_worker_that_dies_fails_only_its_file(dataset, tmp_path, monkeypatch):
     assert killer in by_file[killer].error_message
     assert all(f.ok for name, f in by_file.items() if name != killer)
     assert res.exit_code == 1
+
+
+def test_cross_unit_matching_can_be_left_out(dataset, tmp_path):
+    folder, truth = dataset
+    files = [str(folder / u.file) for u in truth.units[:3]]
+    assert cli_main(["clean", *files, "--out", str(tmp_path / "with"), "--today", "2026-11-01", "--quiet"]) == 0
+    assert (tmp_path / "with" / "duplicates.xlsx").exists()
+    assert cli_main(["clean", *files, "--out", str(tmp_path / "without"), "--today", "2026-11-01", "--quiet",
+                     "--no-cross-unit"]) == 0
+    assert not (tmp_path / "without" / "duplicates.xlsx").exists()
+    run = json.loads((tmp_path / "without" / "run.json").read_text(encoding="utf-8"))
+    assert "cross_unit" not in run["phases"] and run["duplicates_report"] == ""

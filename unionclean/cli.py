@@ -27,6 +27,8 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--today", help="Ngày chạy (yyyy-mm-dd), mặc định là hôm nay")
     c.add_argument("--jobs", type=int, default=None, help="Số tiến trình song song")
     c.add_argument("--quiet", action="store_true", help="Không hiện thanh tiến trình")
+    c.add_argument("--no-cross-unit", action="store_true",
+                   help="Không tìm người trùng giữa các đơn vị (không tạo duplicates.xlsx)")
     c.add_argument("--corrections", nargs="+", default=[], metavar="REVIEW",
                    help="Phiếu rà soát (.review.xlsx) đơn vị đã sửa và gửi lại")
     r = sub.add_parser("run", help="Chạy lại một công thức đã lưu trên tệp mới.")
@@ -36,6 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--template")
     r.add_argument("--jobs", type=int, default=None)
     r.add_argument("--quiet", action="store_true")
+    r.add_argument("--no-cross-unit", action="store_true")
     r.add_argument("--corrections", nargs="+", default=[], metavar="REVIEW")
     return p
 
@@ -54,10 +57,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.cmd == "clean":
             res = api.clean(args.inputs, args.out, recipe=args.recipe, template=args.template, today=today,
-                            jobs=args.jobs, progress=not args.quiet, corrections=args.corrections)
+                            jobs=args.jobs, progress=not args.quiet, corrections=args.corrections,
+                            cross_unit=not args.no_cross_unit)
         else:
             res = api.run(args.recipe, args.inputs, args.out, template=args.template, jobs=args.jobs,
-                          progress=not args.quiet, corrections=args.corrections)
+                          progress=not args.quiet, corrections=args.corrections, cross_unit=not args.no_cross_unit)
     except RecipeError as exc:
         print(message("cli.recipe_invalid", file=getattr(args, "recipe", ""), why="; ".join(exc.problems)),
               file=sys.stderr)
