@@ -7,6 +7,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from unionclean.match.compare import LEVELS, compare_pairs
 from unionclean.match.config import MatchConfig
@@ -85,3 +87,19 @@ def test_word_keys_equal_whole_name_keys():
     for name in ("Nguyễn Thị Hoà", "  TRẦN   văn  Qúy ", "Huỳnh Thuỷ", "Đặng Văn Đức", "Lê A"):
         assert name_tone(name) == _tone_key(canon_family(name))
         assert name_fold(name) == fold(canon_family(name))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["", "a", "b", "Lê", None, float("nan"), "a "]), max_size=40), st.booleans())
+def test_small_factorize_equals_pandas(values, as_ints):
+    import pandas as pd
+
+    from unionclean.match import compare
+
+    arr = np.array(values, dtype=object)
+    if as_ints:
+        arr = np.array([hash(str(v)) % 7 for v in values], dtype=np.int64)
+    codes, uniques = compare.factorize(arr)
+    want_codes, want_uniques = pd.factorize(arr, sort=False)
+    assert codes.tolist() == want_codes.tolist()
+    assert [str(u) for u in uniques] == [str(u) for u in want_uniques]

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from unionclean.errors import UnionCleanError
-from unionclean.match.compare import LEVEL_BY_ID, Codes, compare_levels, join_flags
+from unionclean.match.compare import LEVEL_BY_ID, Codes, compare_levels, factorize, join_flags
 from unionclean.match.config import MatchConfig
 from unionclean.match.keys import column_keys
 from unionclean.messages import message
@@ -134,7 +134,7 @@ def _group_codes(p: Columns | pd.DataFrame, keys: Sequence[str], codes: Codes | 
         c = code(k)
         empty |= c < 0
         # c runs over -1 .. max: (max + 2) distinct values, so the combination is one-to-one.
-        out = pd.factorize(out * (int(c.max(initial=-1)) + 2) + c, sort=False)[0].astype(np.int64)
+        out = factorize(out * (int(c.max(initial=-1)) + 2) + c)[0]
     out[empty] = -1
     return out
 
