@@ -163,21 +163,32 @@ def prepared_frame(rows: list[dict], config) -> pd.DataFrame | None:
     return None if cols is None else columns_frame(cols)
 
 
-_LOCATION_COLUMNS = ("file", "sheet", "row", "unit", "raw_cccd")
-
-
-def _record_column(records: list[MemberRecord], unit: str = ""):
-    """``column(name)`` over records, as :func:`_text` reads the rows of :func:`_frame_rows`
+class _RecordColumns:
+    """``columns(name)`` over records, as :func:`_text` reads the rows of :func:`_frame_rows`
     (None for a column those rows do not have); each column is built once."""
-    from unionclean.spec import MEMBER_FIELDS
 
-    fields = set(MEMBER_FIELDS)
-    made: dict[str | None, list[str] | None] = {}
+    _OTHER = frozenset({"file", "sheet", "row", "unit", "raw_cccd"})
 
-    def build(col: str | None) -> list[str] | None:
+    def __init__(self, records: list[MemberRecord], unit: str = "") -> None:
+        from unionclean.spec import MEMBER_FIELDS
+
+        self.records, self.unit = records, unit
+        self.fields = frozenset(MEMBER_FIELDS)
+        self.made: dict[str | None, list[str] | None] = {}
+
+    def has(self, col: str | None) -> bool:
+        return not col or col in self.fields or col in self._OTHER
+
+    def __call__(self, col: str | None) -> list[str] | None:
+        if col not in self.made:
+            self.made[col] = self._build(col)
+        return self.made[col]
+
+    def _build(self, col: str | None) -> list[str] | None:
+        records = self.records
         if not col:
             return [""] * len(records)
-        if col in fields:
+        if col in self.fields:
             return [x.value.strip() if (x := r.res.get(col)) is not None else "" for r in records]
         if col == "file":
             return [str(r.loc.file).strip() for r in records]
@@ -186,18 +197,10 @@ def _record_column(records: list[MemberRecord], unit: str = ""):
         if col == "row":
             return [str(r.loc.row).strip() for r in records]
         if col == "unit":
-            return [unit] * len(records)
+            return [self.unit] * len(records)
         if col == "raw_cccd":
             return [_raw_cccd(r).strip() for r in records]
         return None
-
-    def column(col: str | None) -> list[str] | None:
-        if col not in made:
-            made[col] = build(col)
-        return made[col]
-
-    column.has = lambda col: not col or col in fields or col in _LOCATION_COLUMNS  # type: ignore[attr-defined]
-    return column
 
 
 #: Source fields the cross-unit report shows (besides the location): see
@@ -215,7 +218,7 @@ def unit_match_columns(records: list[MemberRecord], unit: str, config=None) -> d
     from unionclean.match import MatchConfig
 
     config = config or MatchConfig()
-    column = _record_column(records, unit)
+    column = _RecordColumns(records, unit)
     cols = prepared_columns(_Keys(column, config), config, list(range(len(records))))
     cols["file"] = np.array([r.loc.file for r in records], dtype=object)
     cols["sheet"] = np.array([r.loc.sheet for r in records], dtype=object)
@@ -257,7 +260,7 @@ def dedupe_records(out: "FileOutcome", records: list[MemberRecord], recipe: dict
     fields = [f for f in MEMBER_FIELDS if any(f in r.res for r in records[:50])] or list(MEMBER_FIELDS)
     config = MatchConfig(**(recipe.get("match") or {}))
     decisions = (recipe.get("decisions") or {}).get("pairs")
-    column = _record_column(records)
+    column = _RecordColumns(records)
     ids = [r.rec_id for r in records]
     if _covered(config) and config.id == "rec_id" and all(map(column.has, config.required_columns()[1:])):
         keys = _Keys(column, config)
@@ -266,7 +269,7 @@ def dedupe_records(out: "FileOutcome", records: list[MemberRecord], recipe: dict
             if picked is not None:
                 if not picked:
                     return records
-                keys = keys.subset(picked, _record_column([records[i] for i in picked]))
+                keys = keys.subset(picked, _RecordColumns([records[i] for i in picked]))
                 ids = [ids[i] for i in picked]
         prepared = prepared_columns(keys, config, ids)
     else:  # a configuration the shortcut does not cover (prepare names a missing column)
