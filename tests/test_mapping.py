@@ -280,3 +280,12 @@ def test_side_by_side_day_month_year_headers_are_one_date():
     lay = detect_layout(SheetData("DS", rows=rows))
     src = map_columns(lay).sources["ngay_sinh"]
     assert (src.kind, src.columns) == ("date_parts", (2, 3, 4))
+
+
+def test_every_alias_is_text_and_no_is_a_row_number_header():
+    from unionclean.mapping import aliases, match_exact
+
+    aliases.cache_clear()
+    aliases()  # raises on an alias YAML did not read as text (a bare No is false)
+    assert [m.target for m in match_exact("No")] == ["stt"]
+    assert match_exact("False") == ()

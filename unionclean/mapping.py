@@ -148,7 +148,9 @@ def aliases() -> _Aliases:
     fuzzy: dict[str, HeaderMatch] = {}
 
     def add(text: str, m: HeaderMatch, fuzzy_ok: bool = True) -> None:
-        lk, fk, ck = header_keys(str(text))
+        if not isinstance(text, str):  # e.g. a bare No, which YAML reads as false
+            raise ValueError(f"header_aliases.yaml: alias {text!r} of {m.target!r} is not text; quote it")
+        lk, fk, ck = header_keys(text)
         m = HeaderMatch(m.category, m.target, m.score, fk)
         for index, key in ((light, lk.replace(" ", "")), (folded, ck)):
             bucket = index.setdefault(key, [])
