@@ -23,7 +23,8 @@ from rapidfuzz import fuzz
 from unionclean.match.config import MatchConfig
 
 __all__ = ["Level", "LEVELS", "LEVEL_BY_ID", "compare_pairs", "compare_arrays", "compare_levels",
-           "join_flags", "Codes", "factorize", "EVIDENCE_FIELDS"]
+           "join_flags", "Codes", "factorize",
+           "column_array", "EVIDENCE_FIELDS"]
 
 
 @dataclass(frozen=True)
@@ -88,9 +89,14 @@ def compare_pairs(p: pd.DataFrame, a: np.ndarray, b: np.ndarray, config: MatchCo
     return pd.DataFrame(compare_arrays(p, a, b, config))
 
 
-def _obj(p, c: str) -> np.ndarray:
+def column_array(p, c: str) -> np.ndarray:
+    """Column ``c`` of a prepared table, a DataFrame or plain columns, as a numpy array."""
     v = p[c]
-    return np.asarray(v if isinstance(v, np.ndarray) else v.to_numpy(), dtype=object)
+    return v if isinstance(v, np.ndarray) else v.to_numpy()
+
+
+def _obj(p, c: str) -> np.ndarray:
+    return np.asarray(column_array(p, c), dtype=object)
 
 
 _SMALL = 2_000  # below this many values a dict beats pandas' per-call overhead (~40 µs)

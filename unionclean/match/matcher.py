@@ -22,6 +22,7 @@ import pandas as pd
 
 from unionclean.errors import UnionCleanError
 from unionclean.match.compare import LEVEL_BY_ID, Codes, compare_levels, factorize, join_flags
+from unionclean.match.compare import column_array as _col
 from unionclean.match.config import MatchConfig
 from unionclean.match.keys import column_keys
 from unionclean.messages import message
@@ -112,12 +113,6 @@ def prepare_columns(df: pd.DataFrame, config: MatchConfig) -> dict[str, np.ndarr
         if c in d.columns:
             cols[c] = _text(d[c]).to_numpy(dtype=object)
     return cols
-
-
-def _col(p: Columns | pd.DataFrame, c: str) -> np.ndarray:
-    """One column of a prepared table (DataFrame or plain columns) as a numpy array."""
-    v = p[c]
-    return v if isinstance(v, np.ndarray) else v.to_numpy()
 
 
 def _n(p: Columns | pd.DataFrame) -> int:
