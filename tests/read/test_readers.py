@@ -19,6 +19,7 @@ from unionclean.messages import catalogue, message
 from unionclean.model import Cell
 from unionclean.read import iter_input_files, read_workbook
 from unionclean.read.xlsx import CellMaker, number_text
+from unionclean.synth.layout import encode_cp1258
 
 
 def cells_by_ref(sheet) -> dict[str, Cell]:
@@ -105,24 +106,6 @@ def test_xls_values_fonts_hidden_merged(xls_file: Path) -> None:
 
 
 # -- csv -------------------------------------------------------------------------------------
-
-def encode_cp1258(text: str) -> bytes:
-    """Encode as Excel does on Vietnamese Windows: a letter missing from cp1258 is written as its
-    base letter plus a combining tone mark."""
-    import unicodedata
-
-    tones = "\u0300\u0301\u0303\u0309\u0323"
-    out = bytearray()
-    for ch in text:
-        try:
-            out += ch.encode("cp1258")
-        except UnicodeEncodeError:
-            nfd = unicodedata.normalize("NFD", ch)
-            tone = "".join(m for m in nfd if m in tones)
-            base = unicodedata.normalize("NFC", "".join(m for m in nfd if m not in tones))
-            out += (base + tone).encode("cp1258")
-    return bytes(out)
-
 
 CSV_TEXT = 'STT,Họ và tên,Ghi chú\n1,Nguyễn Văn Ân,"dòng 1\ndòng 2"\n\n2,Trần Thị Ý,\n'
 

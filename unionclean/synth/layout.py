@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 
 from unionclean.synth.mess import cell_text, encode_legacy, legacy_scheme
 
-__all__ = ["HEADERS", "EXTRAS", "choose_layout", "build_columns", "col_letter", "write_sheets",
+__all__ = ["HEADERS", "encode_cp1258", "EXTRAS", "choose_layout", "build_columns", "col_letter", "write_sheets",
            "make_extra", "Column"]
 
 #: Header wording variants per field (first = most common).
@@ -378,8 +378,9 @@ def write_sheets(path, lay: dict, cols: list[Column], sheets: list[tuple[str, li
 _CSV_ENC = {"utf-8-sig": "utf-8-sig", "utf-8": "utf-8", "utf-16": "utf-16", "cp1258": "cp1258"}
 
 
-def _cp1258(text: str) -> bytes:
-    """cp1258 bytes: letters cp1258 lacks are written as base letter + combining tone mark."""
+def encode_cp1258(text: str) -> bytes:
+    """cp1258 bytes as Excel writes them on Vietnamese Windows: letters cp1258 lacks are written as
+    base letter + combining tone mark."""
     out = bytearray()
     for ch in text:
         try:
@@ -450,7 +451,7 @@ def _write_csv(path, lay: dict, cols: list[Column], sheets, rng, titles, footer)
     csv.writer(buf, lineterminator="\r\n").writerows(records)
     text = buf.getvalue()
     enc = lay["csv_encoding"]
-    data = _cp1258(text) if enc == "cp1258" else text.encode(_CSV_ENC[enc])
+    data = encode_cp1258(text) if enc == "cp1258" else text.encode(_CSV_ENC[enc])
     with open(path, "wb") as fh:
         fh.write(data)
     return {"sheets": {"": {"header_row": header_row, "header_rows": lay["header_rows"],
