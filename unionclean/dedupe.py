@@ -75,14 +75,9 @@ class _Keys(dict):
         self[key] = v
         return v
 
-    def subset(self, picked: list[int], column=None) -> "_Keys":
+    def subset(self, picked: list[int], column) -> "_Keys":
         """The keys of the rows at ``picked`` only (what is computed already is kept);
-        ``column`` reads the source columns of those rows (else they are picked from ours)."""
-        if column is None:
-            def column(col: str | None) -> list | None:
-                v = self.column(col)
-                return None if v is None else [v[i] for i in picked]
-
+        ``column`` reads the source columns of those rows."""
         sub = _Keys(column, self.config)
         for k, v in self.items():
             sub[k] = [v[i] for i in picked]
