@@ -162,7 +162,7 @@ def candidate_pairs(p: Columns | pd.DataFrame, config: MatchConfig,
     """Union of the pairs of every blocking rule, deduplicated, as position arrays (a < b)."""
     codes = codes if codes is not None else Codes(p)
     n = _n(p)
-    group = np.asarray(_col(p, "group"), dtype=object)
+    group = codes("group")  # the same codes as the comparison's: equal codes, equal units
     codes_all = []
     for rule in config.blocking:
         keys = [k for k in rule.keys]
