@@ -105,9 +105,14 @@ def cross_unit_groups(pairs: pd.DataFrame, df_all: pd.DataFrame,
     return out.reset_index(drop=True)
 
 
+def _blank(v: object) -> object:
+    """A cell as ``fillna("")`` gives it: "" for None and NaN."""
+    return "" if v is None or (isinstance(v, float) and v != v) else v
+
+
 def _text(v: object) -> str:
     """A cell as ``fillna("").astype(str)`` gives it."""
-    return "" if v is None or (isinstance(v, float) and v != v) else str(v)
+    return str(_blank(v))
 
 
 @lru_cache(maxsize=4096)
@@ -139,8 +144,7 @@ def report_rows(cross_df: pd.DataFrame, df_all: pd.DataFrame, id_col: str = "rec
     def col(c: str) -> list:
         if c not in df_all.columns:
             return [""] * len(best)
-        return ["" if v is None or (isinstance(v, float) and v != v) else v
-                for v in df_all[c].to_numpy(dtype=object)[at].tolist()]
+        return [_blank(v) for v in df_all[c].to_numpy(dtype=object)[at].tolist()]
 
     suggest = {"merge": message("match.suggest.merge"), "review": message("match.suggest.review")}
     return pd.DataFrame({

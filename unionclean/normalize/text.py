@@ -42,8 +42,7 @@ _ETH = str.maketrans({"Ð": "Đ", "ð": "đ"})  # Icelandic eth typed for Đ (cp
 
 @lru_cache(maxsize=262_144)
 def _clean(text: str, font: str | None) -> tuple[str, str]:
-    if is_plain_ascii(text):
-        return text, ""
+    # Plain ASCII never gets here: clean_text returns it as it is.
     # Before repair (legacy text has none); skipped when nothing is there to clean.
     t = _SPACES.sub(" ", _INVISIBLE.sub("", text)).strip() if _DIRTY.search(text) else text
     cleaned = t != text
@@ -103,7 +102,7 @@ def font_reading(cell: Cell) -> tuple[str, str] | None:
     decoded = decode(cell.text, enc)
     if decoded == cell.text:
         return None
-    text, _ = _clean(decoded, None)
+    text, _ = clean_text(Cell(decoded))
     return text, _ENC_REASON[enc]
 
 
