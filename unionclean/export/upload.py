@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from functools import lru_cache
-from operator import itemgetter
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
@@ -118,48 +117,29 @@ def write_upload(path: str | Path, spec: TemplateSpec, unit_name: str, rows: Ite
     per spec by xlsxwriter; each unit's rows are filled into it (see :mod:`.fastsheet`).
     """
     rows = list(rows)
-    cols = spec.columns
-    plain = [c.field for c in cols if c.type != "stt" and not c.part]
-    # Every column's values: one C-level itemgetter per row and a transposition (a province
-    # has millions of cells); rows without some field (rare) take dict.get.
-    got = None
-    if len(plain) > 1 and rows and all(type(v) is dict for v in rows):
-        try:
-            got = dict(zip(plain, zip(*map(itemgetter(*plain), rows))))
-        except KeyError:
-            pass
-    columns: list[Sequence[str | int]] = []
-    for c in cols:
-        if c.type == "stt":
-            columns.append(range(1, len(rows) + 1))
-        elif c.part:
-            columns.append([_part_value(c, v.get(c.field, "")) for v in rows])
-        elif got is not None:
-            columns.append(got[c.field])
-        else:  # column_value() without the call
-            f = c.field
-            columns.append([v.get(f, "") for v in rows])
-    return fill_skeleton_columns(_skeleton(spec, created), path, columns, len(rows), unit_name, created)
+    return _write_columns(path, spec, unit_name, len(rows), lambda f: [v.get(f, "") for v in rows], created)
 
 
 def write_upload_records(path: str | Path, spec: TemplateSpec, unit_name: str, records: Iterable[MemberRecord],
                          *, created: date) -> int:
     """The same file as :func:`write_upload` given ``{f: r.value(f) for f in spec.fields}``
     for each record, without making that dict per member: the values are taken field by
-    field straight into the sheet's columns."""
+    field straight into the sheet's columns (the pipeline's path)."""
     records = list(records)
-    n = len(records)
-    values = {f: field_values(records, f) for f in spec.fields}
+    return _write_columns(path, spec, unit_name, len(records), lambda f: field_values(records, f), created)
+
+
+def _write_columns(path: str | Path, spec: TemplateSpec, unit_name: str, n: int,
+                   values: Callable[[str], Sequence[str]], created: date) -> int:
+    """Fill the skeleton column by column; ``values(field)`` gives a field's n values."""
     columns: list[Sequence[str | int]] = []
     for c in spec.columns:
         if c.type == "stt":
             columns.append(range(1, n + 1))
-        elif c.field not in values:  # not a member field: no value
-            columns.append([""] * n)
         elif c.part:
-            columns.append([_part_value(c, v) for v in values[c.field]])
+            columns.append([_part_value(c, v) for v in values(c.field)])
         else:
-            columns.append(values[c.field])
+            columns.append(values(c.field))
     return fill_skeleton_columns(_skeleton(spec, created), path, columns, n, unit_name, created)
 
 
