@@ -96,7 +96,7 @@ def test_changes_csv_is_what_csv_writer_writes(tmp_path):
     import io
 
     from unionclean.export.review import CHANGES_HEADERS, write_changes
-    from unionclean.messages import message
+    from unionclean.messages import explain
     from unionclean.model import Location
     from unionclean.records import Change
 
@@ -104,18 +104,24 @@ def test_changes_csv_is_what_csv_writer_writes(tmp_path):
                for f, s in (("u.xlsx", "DS"), ("u, v.csv", ""), ('q"x.xlsx', "Tờ 1"))
                for r, (col, fld, before, after, rule) in enumerate([
                    ("B", "ho_ten", "nguyen van an", "Nguyễn Văn An", "name.case_normalized"),
-                   ("C", "ngay_sinh", "1976-01-05", "05/01/1976", "duplicate.merged"),
+                   ("C", "ngay_sinh", "1976-01-05", "05/01/1976", "duplicate.kept"),
                    ("", "", "", "", ""),
                    *[("D", "ghi_chu", v, w, "date.excel_date") for v, w in zip(HOSTILE, reversed(HOSTILE))]], 2)]
     changes.append(Change(Location("u.xlsx", "DS", 7), None, "f", 12, 3.5, "x"))  # not strings
+    for old, new in (("Bình Thuận", "Lâm Đồng"), ("Hà Tây", "Hà Nội"), ("Bình Thuận", "Lâm Đồng")):
+        changes.append(Change(Location("u.xlsx", "DS", 8), "E", "que_quan", old, new, "province.old_mapped",
+                              {"old": old, "new": new}))
+    changes.append(Change(Location("u.xlsx", "DS", 9), "F", "ton_giao", "pg", "Phật giáo", "code.alias",
+                          {"list": "Tôn giáo"}))
     p = tmp_path / "x.changes.csv"
     assert write_changes(p, changes) == len(changes)
     buf = io.StringIO(newline="")
     w = csv.writer(buf)
     w.writerow(CHANGES_HEADERS)
     w.writerows([c.loc.file, c.loc.sheet, c.loc.row, c.column, c.field, c.before, c.after, c.rule,
-                 message(c.rule) if c.rule else ""] for c in changes)
+                 explain(c.rule, c.params) if c.rule else ""] for c in changes)
     assert p.read_bytes() == buf.getvalue().encode("utf-8-sig")
+    assert "Hà Tây đã được sắp xếp vào Hà Nội" in p.read_text(encoding="utf-8-sig")
 
 
 def test_zip_writer_writes_what_zipfile_writes(tmp_path):

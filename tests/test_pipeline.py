@@ -74,6 +74,31 @@ def test_folder_run_writes_every_output_and_a_clean_manifest(dataset, tmp_path):
     assert not list(out.glob(".*.tmp")), "temporary files left behind"
 
 
+def test_every_explanation_has_its_values_filled_in(dataset, tmp_path):
+    """The "Giải thích" of changes.csv and the "Lý do" of the review file are read by the unit:
+    no message may show a raw {placeholder}."""
+    import csv
+    import re
+
+    folder, _ = dataset
+    out = tmp_path / "out"
+    res = api.clean([folder], out, today=TODAY, jobs=1)
+    assert res.exit_code == 0
+    placeholder = re.compile(r"\{[a-z_]+\}")
+    rules = set()
+    for p in sorted(out.glob("*.changes.csv")):
+        with p.open(encoding="utf-8-sig", newline="") as f:
+            for row in csv.DictReader(f):
+                rules.add(row["Quy tắc"])
+                assert not placeholder.search(row["Giải thích"]), (p.name, row["Quy tắc"], row["Giải thích"])
+    assert {"duplicate.kept", "province.old_mapped"} <= rules  # the generated units have both
+    for p in sorted(out.glob("*.review.xlsx")):
+        for ws in openpyxl.load_workbook(p, read_only=True).worksheets:
+            for row in ws.iter_rows(values_only=True):
+                for v in row:
+                    assert not (isinstance(v, str) and placeholder.search(v)), (p.name, v)
+
+
 def test_replay_of_the_saved_recipe_is_byte_identical(dataset, tmp_path):
     folder, truth = dataset
     first = api.clean([folder], tmp_path / "a", today=TODAY, jobs=1)

@@ -326,7 +326,7 @@ def _merge_into(members: list[MemberRecord], fields, out: "FileOutcome") -> Memb
                 keep.cols[f] = first.cols.get(f, "")
     keep.merged_from = [r.loc for r in members]
     where = "; ".join(str(r.loc) for r in members)
-    out.changes.append(Change(keep.loc, "", "", where, str(keep.loc), "duplicate.merged"))
+    out.changes.append(Change(keep.loc, "", "", where, str(keep.loc), "duplicate.kept"))
     for r in members[1:]:
         out.review.append(ReviewItem(r.loc, "", "", "", "", "duplicate.merged",
                                      {"sheet": keep.loc.sheet, "row": str(keep.loc.row)}, False, r.rec_id))

@@ -391,7 +391,7 @@ def _changes(out: FileOutcome, records: list[MemberRecord]) -> None:
         for f, res in r.res.items():
             if res.status is changed:
                 raw = r.raw.get(f)
-                add(Change(r.loc, r.cols.get(f, ""), f, raw.text if raw else "", res.value, res.reason))
+                add(Change(r.loc, r.cols.get(f, ""), f, raw.text if raw else "", res.value, res.reason, res.params))
 
 
 # --------------------------------------------------------------------------- one file

@@ -1,6 +1,7 @@
 """The member record that flows from mapping through normalising, matching and export."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from unionclean.model import Cell, Location, Result
@@ -71,3 +72,4 @@ class Change:
     before: str
     after: str
     rule: str
+    params: Mapping[str, object] = field(default_factory=dict)  # the rule's message params (read-only, often shared)

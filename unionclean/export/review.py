@@ -20,7 +20,7 @@ import xlsxwriter
 from unionclean.export.atomic import atomic_path
 from unionclean.export.fastsheet import (UNIT_PLACEHOLDER, MultiSkeleton, build_multi_skeleton,
                                          fill_sheets)
-from unionclean.messages import has_message, message
+from unionclean.messages import explain
 from unionclean.records import Change, MemberRecord, ReviewItem
 from unionclean.spec import TemplateSpec
 
@@ -46,10 +46,10 @@ def _field_header(spec: TemplateSpec, f: str) -> str:
 
 def reason_text(it: ReviewItem, spec: TemplateSpec) -> str:
     """The Vietnamese reason of a review item; parameters that are codes become their text."""
-    params = {k: (message(v) if has_message(v) else v) for k, v in it.params.items()}
+    params = it.params
     if "partner" in params:
-        params["partner"] = _field_header(spec, params["partner"])
-    return message(it.reason, **params)
+        params = {**params, "partner": _field_header(spec, params["partner"])}
+    return explain(it.reason, params)
 
 
 _ReviewCell = tuple[int, "str | int", str]  # column, value, style ("", "txt" or "hl")
@@ -245,11 +245,13 @@ def _csv_line(fields: Sequence[object]) -> str:
 
 
 class _LineEnds(dict):
-    """Rule → the end of its ``changes.csv`` lines, ``,rule,explanation`` and the line end
-    (made once per rule)."""
+    """(rule, params) → the end of its ``changes.csv`` lines, ``,rule,explanation`` and the line
+    end (made once per rule and params: a province repeats a few hundred of them)."""
 
-    def __missing__(self, rule: str) -> str:
-        end = self[rule] = f",{_csv_field(rule)},{_csv_field(message(rule) if rule else '')}{_CSV_LINE}"
+    def __missing__(self, key: tuple) -> str:
+        rule, params = key[0], dict(key[1:])
+        text = explain(rule, params) if rule else ""
+        end = self[key] = f",{_csv_field(rule)},{_csv_field(text)}{_CSV_LINE}"
         return end
 
 
@@ -279,7 +281,8 @@ def write_changes(path: str | Path, changes: Iterable[Change]) -> int:
             middle = ""
         if middle.count(",") != 3 or '"' in middle or "\n" in middle or "\r" in middle:
             middle = ",".join(map(_csv_field, (c.column, c.field, c.before, c.after)))
-        append(f"{start}{middle}{ends[c.rule]}")
+        params = c.params
+        append(f"{start}{middle}{ends[(c.rule, *params.items()) if params else (c.rule,)]}")
     with atomic_path(path) as tmp:
         with open(tmp, "wb") as f:
             f.write(codecs.BOM_UTF8)  # what "utf-8-sig" puts first, without copying the text again

@@ -10,12 +10,13 @@ Example:
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import lru_cache
 from importlib import resources
 
 import yaml
 
-__all__ = ["message", "catalogue", "has_message"]
+__all__ = ["message", "explain", "catalogue", "has_message"]
 
 
 @lru_cache(maxsize=1)
@@ -47,3 +48,10 @@ def message(code: str, /, **params: object) -> str:
         return text.format(**params)
     except (KeyError, IndexError, ValueError):
         return text
+
+
+def explain(code: str, params: Mapping[str, object]) -> str:
+    """:func:`message` for a reason with its params, where a param that is itself a code (a code
+    list's name, a field…) is shown as its Vietnamese text."""
+    return message(code, **{k: (message(v) if isinstance(v, str) and has_message(v) else v)
+                            for k, v in params.items()})
