@@ -58,7 +58,11 @@ def _clean(text: str, font: str | None) -> tuple[str, str]:
     if "\xad" in t:  # soft hyphen: TCVN3 "ư" when the text was legacy, else invisible junk
         without = t.replace("\xad", "")
         if NON_LEGACY_RE.search(t) or is_vietnamese(without):
-            t = unicodedata.normalize("NFC", _SPACES.sub(" ", without).strip())
+            # What the hyphen hid is cleaned as well (``u\xad+`` is VIQR ``u+``, i.e. ``ư``), so
+            # cleaning the result again changes nothing.
+            t, again = _clean(unicodedata.normalize("NFC", _SPACES.sub(" ", without).strip()), font)
+            if again and again != "text.spaces_cleaned":
+                reason = again
             cleaned = True
     if t == text:
         return text, ""
