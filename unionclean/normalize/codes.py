@@ -116,7 +116,11 @@ def load_list(name: str) -> CodeList:
     Raises:
         CodeListError: the file is missing, or one key maps to two canonical values.
     """
-    data = _read_yaml(name)
+    return build_list(name, _read_yaml(name))
+
+
+def build_list(name: str, data: dict[str, Any]) -> CodeList:
+    """The code list ``name`` from its YAML mapping ``data``, checked (see :func:`load_list`)."""
     values_map = data.get("values") or {}
     keys: dict[str, str] = {}
 
@@ -219,9 +223,9 @@ def match_code(lst: CodeList, text: str) -> tuple[str | None, str]:
     if any(_contains(words, phrase) for phrase in lst.reject):
         return None, ""
     for i in range(len(words), 0, -1):
-        value = lst.prefixes.get("".join(words[:i]))
-        if value:
-            return value, "prefix"
+        pvalue = lst.prefixes.get("".join(words[:i]))
+        if pvalue:
+            return pvalue, "prefix"
     return None, ""
 
 
@@ -269,18 +273,18 @@ def _normalize_code(list_name: str, cell: Cell, numeric_list: str | None) -> Res
     if _NUMBER.fullmatch(key):
         codes = lst.numeric_lists.get(numeric_list or "")
         if codes is None:
-            return flagged("code.numeric_ambiguous", code=key, **params)
+            return flagged("code.numeric_ambiguous", code=key, **params)  # type: ignore[arg-type]
         mapped = codes.get(int(key))
         if mapped is None:
             return flagged("code.numeric_unknown", code=key, numeric_list=numeric_list or "",
-                           **params)
+                           **params)  # type: ignore[arg-type]
         return Result(mapped, Status.CHANGED, "code.numeric_mapped",
                       params={**params, "code": key, "numeric_list": numeric_list or ""})
     words = split_words(text)
     if any(_contains(words, phrase) for phrase in lst.reject):
-        return flagged("code.wrong_column", **params)
+        return flagged("code.wrong_column", **params)  # type: ignore[arg-type]
     found, proposal = _candidates(lst, key)
-    return flagged("code.unknown", proposal=proposal, candidates=", ".join(found), **params)
+    return flagged("code.unknown", proposal=proposal, candidates=", ".join(found), **params)  # type: ignore[arg-type]
 
 
 @lru_cache(maxsize=100_000)
