@@ -22,6 +22,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from unionclean import api  # noqa: E402
+from unionclean._native import engine  # noqa: E402
 from unionclean.synth import generate_dataset  # noqa: E402
 
 
@@ -78,7 +79,7 @@ def main() -> None:
     print(f"files {len(files)}  failed {len(res.failed)}  member rows read {rows}  uploaded {tot.get('members_out', 0)}"
           f"  held {tot.get('held_back', 0)}  merged {tot.get('merged_duplicates', 0)}  cross-unit groups "
           f"{res.cross_unit_groups}")
-    print(f"pipeline  {t_run:7.2f} s   {rows / t_run:9.0f} members/s   (jobs={args.jobs})")
+    print(f"pipeline  {t_run:7.2f} s   {rows / t_run:9.0f} members/s   (jobs={args.jobs}, engine={engine()})")
     print(f"bare read {t_bare:7.2f} s   {rows / t_bare:9.0f} members/s   (pandas + calamine, 1 process)")
     print(f"ratio pipeline/bare read: {t_run / t_bare:.2f}")
     print("phases (s): " + ", ".join(f"{k} {v:.2f}" for k, v in res.phases.items()))

@@ -20,4 +20,10 @@ if ! command -v java >/dev/null 2>&1; then
     echo "Chưa có Java: kiểm thử Spark sẽ báo lỗi. Cài Java 17, hoặc chạy với -m 'not spark'." >&2
   fi
 fi
+if .venv/bin/python -c 'import sys; from unionclean._native import engine; sys.exit(engine() != "compiled")'; then
+  echo "Lượt 1/2: các mô-đun chính đã biên dịch (mypyc)."
+  .venv/bin/python -m pytest "$@"
+  echo "Lượt 2/2: cùng bộ kiểm thử với mã Python thuần (UNIONCLEAN_PURE=1), như trên máy không biên dịch được."
+  UNIONCLEAN_PURE=1 exec .venv/bin/python -m pytest "$@"
+fi
 exec .venv/bin/python -m pytest "$@"

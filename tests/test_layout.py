@@ -253,6 +253,7 @@ def test_row_classification_is_cheap() -> None:
     assert elapsed < 1.5, f"{elapsed:.2f}s for 20,000 rows"
 
 
+@pytest.mark.pure_only
 def test_header_scan_skips_rows_that_cannot_win_but_not_better_ones(monkeypatch) -> None:
     import unionclean.layout as layout_mod
 

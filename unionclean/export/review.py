@@ -79,7 +79,7 @@ def _problem_rows(spec: TemplateSpec, items: Sequence[ReviewItem]) -> list[list[
                      (4, it.column, ""), (5, headers[it.field] if it.field else "", ""),
                      (6, it.original, "txt"), (7, it.proposal, "txt"), (8, reason_text(it, spec), ""),
                      (9, _HELD if it.held_back else _UPLOADED, "")])
-    return rows
+    return rows  # type: ignore[return-value]
 
 
 def _record_rows(spec: TemplateSpec, items: Sequence[ReviewItem],
@@ -218,7 +218,7 @@ def _skeleton(spec: TemplateSpec, created: date) -> MultiSkeleton:
     probe2 = [[(0, "x", ""), (1, "x", ""), (2, 1, ""), (3, "x", ""), (4, "x", "hl"), (5, "x", "txt")]]
 
     def write_probe(p: Path) -> None:
-        _write_workbook(p, spec, _title(UNIT_PLACEHOLDER), probe1, probe2, created)
+        _write_workbook(p, spec, _title(UNIT_PLACEHOLDER), probe1, probe2, created)  # type: ignore[arg-type]
 
     return build_multi_skeleton(write_probe, [(4, probe1[0]), (2, probe2[0])], _title(UNIT_PLACEHOLDER))
 

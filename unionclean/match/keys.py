@@ -74,7 +74,7 @@ def _local_tone_key(text: str) -> str:
 try:  # the normaliser's own tone key, when it exists, is the project's definition
     from unionclean.normalize.text import tone_key as _tone_key  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover - depends on the other module's progress
-    _tone_key = _local_tone_key
+    _tone_key = _local_tone_key  # type: ignore[assignment]
 
 
 def canon_family(name: str) -> str:

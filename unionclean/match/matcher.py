@@ -102,8 +102,8 @@ def prepare_columns(df: pd.DataFrame, config: MatchConfig) -> dict[str, np.ndarr
     for c in keys.columns:
         cols[c] = keys[c].to_numpy()
     for role in ("gender", "national_id", "phone", "group"):
-        c = getattr(config, role)
-        cols[role] = _text(d[c]).to_numpy(dtype=object) if c else np.full(len(d), "", dtype=object)
+        rc = getattr(config, role)
+        cols[role] = _text(d[rc]).to_numpy(dtype=object) if rc else np.full(len(d), "", dtype=object)
     if config.location:
         f, sh, r = (_text(d[c]) for c in config.location)
         cols["loc"] = (f + "|" + sh + "|" + r).to_numpy(dtype=object)
@@ -199,7 +199,7 @@ def _decision_pairs(p: Columns | pd.DataFrame, decisions: Mapping | None) -> dic
             for i in range(len(locs)):
                 for j in range(i + 1, len(locs)):
                     if locs[i] != locs[j]:
-                        out[(min(locs[i], locs[j]), max(locs[i], locs[j]))] = kind
+                        out[(min(locs[i], locs[j]), max(locs[i], locs[j]))] = kind  # type: ignore
     return out
 
 

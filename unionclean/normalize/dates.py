@@ -104,7 +104,7 @@ def _numeric(a: int, b: int, ys: str, order: str, sep_ok: bool) -> _Parsed:
         return dmy, ("date.two_digit_year" if two else "" if sep_ok else "date.reformatted"), ()
     if a != b and order == "mixed":
         # Both readings are valid dates here (day and month both ≤ 12).
-        return None, "date.day_month_ambiguous", (("dmy", format_date(dmy)), ("mdy", format_date(mdy)))
+        return None, "date.day_month_ambiguous", (("dmy", format_date(dmy)), ("mdy", format_date(mdy)))  # type: ignore[arg-type]
     if order == "mdy" and a != b:
         return mdy, "date.month_first", ()
     return dmy, ("date.two_digit_year" if two else "" if sep_ok else "date.reformatted"), ()
@@ -136,12 +136,12 @@ def _parse(text: str, order: str) -> _Parsed:
     m = _MY.fullmatch(t) or _YM.fullmatch(t)
     if m:
         g1, g2 = m.group(1), m.group(2)
-        mo, y = (int(g2), g1) if len(g1) == 4 else (int(g1), g2)
+        mo, ys = (int(g2), g1) if len(g1) == 4 else (int(g1), g2)
         if mo == 0:
-            return None, "date.zero_day_month", (("year", y),)
+            return None, "date.zero_day_month", (("year", ys),)
         if mo > 12:
             return None, "date.invalid", ()
-        return None, "date.month_year_only", (("month", str(mo)), ("year", y))
+        return None, "date.month_year_only", (("month", str(mo)), ("year", ys))
     m = _VI.fullmatch(t)
     if m:
         d, mo, y = int(m.group(1)), int(m.group(2)), int(m.group(3))

@@ -408,7 +408,7 @@ def detect(text: str) -> str | None:
         return "viqr" if VIQR_HINT_RE.search(text) and _viqr_detect(text) else None
     if NON_LEGACY_RE.search(text) or is_vietnamese(text):
         return None
-    found = {}
+    found: dict[str, str] = {}
     for enc in ("tcvn3", "vni", "utf8"):
         d = decode(text, enc)
         if d != text and is_vietnamese(d) and _changes_a_word(text, d):

@@ -45,7 +45,7 @@ _AMBIGUOUS = object()
 
 def is_legacy_font(name: str | None) -> bool:
     """True for TCVN3 (``.VnTime``, ``.VnArialH`` …) and VNI (``VNI-Times`` …) font names."""
-    return bool(name) and _LEGACY_FONT.match(name) is not None
+    return bool(name) and _LEGACY_FONT.match(name) is not None  # type: ignore[arg-type]
 
 
 def number_text(v: float) -> str:
@@ -564,7 +564,7 @@ def _read_sheet(book, meta, data: bytes, hidden: set[int], xf_fonts, maker: Cell
     sheet, start, values = calamine_sheet(book, meta, path, ext)
     if not values:
         return sheet
-    r0, c0 = start
+    r0, c0 = start  # type: ignore[misc]
     limits.add_cells(len(values) * (c0 + len(values[0])), path)
     fonts = _scan_fonts(data, xf_fonts) if xf_fonts is not None else None
     sheet.rows = build_rows(values, r0 + 1, c0, maker, hidden=hidden, fonts=fonts)
