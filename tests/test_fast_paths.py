@@ -11,10 +11,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from unionclean.dedupe import _frame_rows, candidate_records, prepared_frame
+from unionclean.dedupe import _frame_rows, candidate_blocks, candidate_records, prepared_columns, prepared_frame
 from unionclean.export.review import write_review, write_review_reference
 from unionclean.match import MatchConfig, find_pairs
-from unionclean.match.matcher import PAIR_COLUMNS, prepare
+from unionclean.match.config import DEFAULT_BLOCKING, BlockingRule
+from unionclean.match.matcher import PAIR_COLUMNS, candidate_pairs, prepare
 from unionclean.model import Cell, Location, Result, Status
 from unionclean.records import MemberRecord, ReviewItem
 from unionclean.spec import MEMBER_FIELDS, load_spec
@@ -99,9 +100,13 @@ def _fast_pairs(rows: list[dict], config: MatchConfig) -> list:
     return find_pairs(pd.DataFrame(rows), config, prepared=prepared_frame(rows, config))[PAIR_COLUMNS].values.tolist()
 
 
+_BY_YEAR_IN_UNIT = (BlockingRule("year", ("k_year",), same_group_only=True), *DEFAULT_BLOCKING)
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.lists(member, min_size=2, max_size=30), st.sampled_from([{}, {"max_block": 3}, {"dob": None},
-                                                                    {"phone": None, "location": None}]))
+                                                                    {"phone": None, "location": None},
+                                                                    {"blocking": _BY_YEAR_IN_UNIT, "max_block": 4}]))
 def test_matching_only_the_candidate_rows_finds_the_same_pairs(people, options):
     rows = [dict({f: "" for f in MEMBER_FIELDS}, **p, rec_id=i, file="u.xlsx", sheet="DS", row=i + 5,
                  raw_cccd="") for i, p in enumerate(people)]
@@ -113,6 +118,12 @@ def test_matching_only_the_candidate_rows_finds_the_same_pairs(people, options):
         assert everyone == []
     else:
         assert _fast_pairs([rows[i] for i in picked], config) == everyone
+        # The candidate pairs worked out from the blocks are the matcher's own.
+        found = candidate_blocks(rows, config)
+        assert found is not None and found[0] == picked
+        expected = candidate_pairs(prepared_columns([rows[i] for i in picked], config), config)
+        assert [x.tolist() for x in found[1:]] == [x.tolist() for x in expected]
+        assert found[1].dtype == expected[0].dtype
     pd.testing.assert_frame_equal(prepared_frame(rows, config), prepare(pd.DataFrame(rows), config))
 
 

@@ -14,7 +14,7 @@ from unionclean.records import Change, MemberRecord, ReviewItem, field_values
 if TYPE_CHECKING:
     from unionclean.pipeline import FileOutcome
 
-__all__ = ["dedupe_records", "records_frame", "candidate_records", "prepared_columns", "prepared_frame"]
+__all__ = ["dedupe_records", "records_frame", "candidate_records", "candidate_blocks", "prepared_columns", "prepared_frame"]
 
 
 def _raw_cccd(r: MemberRecord) -> str:
@@ -104,19 +104,50 @@ def candidate_records(rows: list[dict] | _Keys, config) -> list[int] | None:
 
     Each block of two or more rows (oversized ones too) lies wholly inside the result, so the
     matcher run on these rows alone makes the same blocks, and so the same pairs, as on all."""
+    found = candidate_blocks(rows, config)
+    return None if found is None else found[0]
+
+
+def candidate_blocks(rows: list[dict] | _Keys, config) -> tuple[list[int], np.ndarray, np.ndarray] | None:
+    """:func:`candidate_records` and the candidate pairs among those rows: what
+    :func:`unionclean.match.matcher.candidate_pairs` returns for the table of the picked rows
+    (positions in it, ``a < b``, sorted, blocks larger than ``max_block`` left out), worked out
+    from the same blocks in plain Python; None when this cannot be worked out here.
+
+    A unit has a few hundred rows and a handful of candidates: numpy's per-call cost would be
+    most of the work (a tenth of a worker's time)."""
     if not _covered(config) or any(k not in _KNOWN_KEYS for rule in config.blocking for k in rule.keys):
         return None
     keys = rows if isinstance(rows, _Keys) else _row_keys(rows, config)
     keep: set[int] = set()
+    rule_blocks = []
     for rule in config.blocking:
         blocks: dict[tuple, list[int]] = defaultdict(list)
         for i, combo in enumerate(zip(*(keys[k] for k in rule.keys))):
             if all(combo):
                 blocks[combo].append(i)
-        for members in blocks.values():
-            if len(members) > 1:
-                keep.update(members)
-    return sorted(keep)
+        shared = [members for members in blocks.values() if len(members) > 1]
+        for members in shared:
+            keep.update(members)
+        rule_blocks.append((rule, shared))
+    picked = sorted(keep)
+    if not picked:
+        return picked, np.empty(0, np.int64), np.empty(0, np.int64)
+    where = {i: j for j, i in enumerate(picked)}
+    n = len(picked)
+    group = keys["group"] if any(rule.same_group_only for rule in config.blocking) else None
+    found: set[int] = set()
+    for rule, shared in rule_blocks:
+        for members in shared:  # positions in increasing order
+            if len(members) > config.max_block:
+                continue
+            for x, i in enumerate(members):
+                for j in members[x + 1:]:
+                    if rule.same_group_only and group[i] != group[j]:  # type: ignore[index]
+                        continue
+                    found.add(where[i] * n + where[j])
+    u = np.array(sorted(found), dtype=np.int64)
+    return picked, u // n, u % n
 
 
 def prepared_columns(rows: list[dict] | _Keys, config, ids: list | None = None) -> dict[str, np.ndarray] | None:
@@ -257,21 +288,24 @@ def dedupe_records(out: "FileOutcome", records: list[MemberRecord], recipe: dict
     decisions = (recipe.get("decisions") or {}).get("pairs")
     column = _RecordColumns(records)
     ids = [r.rec_id for r in records]
+    known: tuple[np.ndarray, np.ndarray] | None = None  # the candidate pairs, when worked out here
     if _covered(config) and config.id == "rec_id" and all(map(column.has, config.required_columns()[1:])):
         keys = _Keys(column, config)
         if not any((decisions or {}).values()):
-            picked = candidate_records(keys, config)
-            if picked is not None:
+            found = candidate_blocks(keys, config)
+            if found is not None:
+                picked, first, second = found
                 if not picked:
                     return records
                 keys = keys.subset(picked, _RecordColumns([records[i] for i in picked]))
                 ids = [ids[i] for i in picked]
+                known = (first, second)
         prepared = prepared_columns(keys, config, ids)
     else:  # a configuration the shortcut does not cover (prepare names a missing column)
         from unionclean.match.matcher import prepare_columns
 
         prepared = prepare_columns(records_frame(records, MEMBER_FIELDS), config)
-    pairs = pair_arrays(prepared, config, decisions)
+    pairs = pair_arrays(prepared, config, decisions, candidates=known)
     by_id = {r.rec_id: r for r in records}
     order = {r.rec_id: i for i, r in enumerate(records)}
     for ra, rb, dec, label, score in zip(pairs["rec_a"].tolist(), pairs["rec_b"].tolist(),

@@ -229,10 +229,13 @@ def find_pairs(df: pd.DataFrame | None, config: MatchConfig = MatchConfig(),
 
 
 def pair_arrays(p: Columns | pd.DataFrame, config: MatchConfig = MatchConfig(),
-                decisions: Mapping | None = None, *, stats: MatchStats | None = None) -> dict[str, np.ndarray]:
-    """:func:`find_pairs` on a prepared table, as plain arrays (one per column of the result)."""
+                decisions: Mapping | None = None, *, stats: MatchStats | None = None,
+                candidates: tuple[np.ndarray, np.ndarray] | None = None) -> dict[str, np.ndarray]:
+    """:func:`find_pairs` on a prepared table, as plain arrays (one per column of the result).
+    ``candidates``: what :func:`candidate_pairs` returns for this table, when the caller has
+    worked it out already (see :func:`unionclean.dedupe.candidate_blocks`)."""
     codes = Codes(p)
-    a, b = candidate_pairs(p, config, stats, codes)
+    a, b = candidate_pairs(p, config, stats, codes) if candidates is None else candidates
     human = _decision_pairs(p, decisions)
     if human:
         extra = np.array([k for k in human], dtype=np.int64).reshape(-1, 2)
