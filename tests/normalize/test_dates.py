@@ -14,7 +14,7 @@ from unionclean.normalize import dates as module
 from unionclean.model import Cell, Status
 from unionclean.normalize.base import Context
 from unionclean.normalize.dates import (
-    check_birth_date, check_join_date, decide_date_order, excel_serial_to_date, join_date_parts,
+    check_birth_date, check_join_date, decide_date_order, excel_serial_to_date, format_date, join_date_parts,
     normalize_date, parse_date_text,
 )
 from casefiles import make_cell, read_cases
@@ -152,3 +152,8 @@ def test_idempotent(d: date, order: str) -> None:
 @given(st.sampled_from(["", " ", "\u00a0", "\u200b", "  \n "]))
 def test_empty_is_missing(text: str) -> None:
     assert normalize_date(Cell(text), Context()).status is Status.MISSING
+
+
+@given(st.dates())
+def test_format_date_is_dd_mm_yyyy(d) -> None:
+    assert format_date(d) == f"{d.day:02d}/{d.month:02d}/{d.year:04d}"

@@ -55,9 +55,14 @@ _MONTHS = {
 }
 
 
+_TWO_DIGITS = tuple(f"{i:02d}" for i in range(32))  # a format spec costs ~0.3 µs each; a lookup does not
+
+
 def format_date(d: date) -> str:
     """``dd/mm/yyyy``. ``format_date(date(1980, 8, 5)) == "05/08/1980"``."""
-    return f"{d.day:02d}/{d.month:02d}/{d.year:04d}"
+    y = d.year
+    return f"{_TWO_DIGITS[d.day]}/{_TWO_DIGITS[d.month]}/{y}" if y >= 1000 else \
+        f"{_TWO_DIGITS[d.day]}/{_TWO_DIGITS[d.month]}/{y:04d}"
 
 
 def excel_serial_to_date(serial: int) -> date | None:
