@@ -6,7 +6,7 @@ Vietnamese encoding). A :class:`Result` is what a normaliser makes of one cell.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any, NamedTuple
 
@@ -53,7 +53,6 @@ class Status(str, Enum):
     MISSING = "missing"  # empty source cell
 
 
-@dataclass(slots=True)
 class Result:
     """What a normaliser makes of one cell.
 
@@ -69,17 +68,36 @@ class Result:
         soft: A soft flag (e.g. a name without diacritics): the row is still uploaded, with the
             value, and listed in the review file.
 
-    Results are cached and shared between cells: treat them as read-only (a plain slots
-    dataclass is built about five times faster than a frozen one).
+    Results are cached and shared between cells: treat them as read-only. A plain class with
+    its own ``__init__`` (equal and shown like a dataclass): millions are made in a province
+    run, and compiled (``scripts/build_native.py``) its constructor is native code, where a
+    dataclass keeps the interpreted ``__init__`` that :mod:`dataclasses` generates.
     """
 
-    value: str
-    status: Status
-    reason: str = ""
-    proposal: str = ""
-    params: dict[str, str] = field(default_factory=dict)
-    note: str = ""
-    soft: bool = False
+    __slots__ = ("value", "status", "reason", "proposal", "params", "note", "soft")
+
+    def __init__(self, value: str, status: Status, reason: str = "", proposal: str = "",
+                 params: dict[str, str] | None = None, note: str = "", soft: bool = False) -> None:
+        self.value = value
+        self.status = status
+        self.reason = reason
+        self.proposal = proposal
+        self.params: dict[str, str] = {} if params is None else params
+        self.note = note
+        self.soft = soft
+
+    def _fields(self) -> tuple:
+        return (self.value, self.status, self.reason, self.proposal, self.params, self.note, self.soft)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not Result:
+            return NotImplemented
+        return self._fields() == other._fields()  # type: ignore[attr-defined]
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclass it replaces
+
+    def __repr__(self) -> str:
+        return ("Result(" + ", ".join(f"{k}={v!r}" for k, v in zip(self.__slots__, self._fields())) + ")")
 
     @property
     def flagged(self) -> bool:

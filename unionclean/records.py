@@ -64,14 +64,32 @@ class ReviewItem:
     rec_id: int | None = None
 
 
-@dataclass(slots=True)
 class Change:
-    """One line of ``changes.csv``: a cell that was changed, and by which rule."""
+    """One line of ``changes.csv``: a cell that was changed, and by which rule (``params``: the
+    rule's message params, read-only and often shared). A plain class for the reason given in
+    :class:`unionclean.model.Result`."""
 
-    loc: Location
-    column: Any
-    field: str
-    before: Any
-    after: Any
-    rule: str
-    params: Mapping[str, object] = dataclasses.field(default_factory=dict)  # the rule's message params (read-only, often shared)
+    __slots__ = ("loc", "column", "field", "before", "after", "rule", "params")
+
+    def __init__(self, loc: Location, column: Any, field: str, before: Any, after: Any, rule: str,
+                 params: Mapping[str, object] | None = None) -> None:
+        self.loc = loc
+        self.column = column
+        self.field = field
+        self.before = before
+        self.after = after
+        self.rule = rule
+        self.params: Mapping[str, object] = {} if params is None else params
+
+    def _fields(self) -> tuple:
+        return (self.loc, self.column, self.field, self.before, self.after, self.rule, self.params)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not Change:
+            return NotImplemented
+        return self._fields() == other._fields()  # type: ignore[attr-defined]
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return "Change(" + ", ".join(f"{k}={v!r}" for k, v in zip(self.__slots__, self._fields())) + ")"
