@@ -60,9 +60,10 @@ def _compiled_files() -> list[Path]:
     return [p for p in ROOT.rglob("*") if p.name.endswith(suffixes)]
 
 
-def _stale_reason() -> str | None:
-    """Why the compiled modules must not be used now, or None when they may be."""
-    if os.environ.get("UNIONCLEAN_PURE", "") not in ("", "0"):
+def _stale_reason(honour_env: bool = True) -> str | None:
+    """Why the compiled modules must not be used now, or None when they may be
+    (``honour_env=False``: as if ``UNIONCLEAN_PURE`` were not set)."""
+    if honour_env and os.environ.get("UNIONCLEAN_PURE", "") not in ("", "0"):
         return "UNIONCLEAN_PURE"
     if not _compiled_files():
         return "not built"
