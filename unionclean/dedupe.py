@@ -264,8 +264,11 @@ def concat_match_columns(parts: list[dict[str, np.ndarray]]) -> tuple[dict[str, 
         return {}, pd.DataFrame()
     cols = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
     cols["id"] = np.arange(len(cols["id"]), dtype=np.int64)
-    table = pd.DataFrame({"rec_id": cols["id"], **{c: cols[c] for c in ("unit", "file", "sheet", "row")},
-                          **{f: cols[f] for f in REPORT_FIELDS}})
+    # Text columns stay numpy objects: pandas would otherwise copy 700,000 strings per column into
+    # Arrow and back again when the report reads them (about a second on a province).
+    table = pd.DataFrame({c: pd.Series(cols[c], dtype=object if cols[c].dtype == object else None, copy=False)
+                          for c in ("id", "unit", "file", "sheet", "row", *REPORT_FIELDS)})
+    table = table.rename(columns={"id": "rec_id"})
     return cols, table
 
 
