@@ -1,6 +1,8 @@
 """Cross-unit duplicates: pairs, groups, the duplicates.xlsx report and its decisions."""
 from __future__ import annotations
 
+import zipfile
+
 import openpyxl
 import pandas as pd
 
@@ -70,9 +72,11 @@ def test_report_content(tmp_path):
 
 
 def test_decisions_read_back(tmp_path):
+    from datetime import date
+
     df = _df()
     cross = find_cross_unit(df)
-    path = write_duplicates_report(tmp_path / "duplicates.xlsx", cross, df)
+    path = write_duplicates_report(tmp_path / "duplicates.xlsx", cross, df, created=date(2026, 11, 1))  # fast path
     wb = openpyxl.load_workbook(path)
     ws = wb.active
     col = REPORT_COLUMNS.index("Quyết định") + 1
@@ -98,3 +102,44 @@ def test_generated_cross_unit_recall():
         if len(people) == 1:
             found |= people
     assert multi and found == multi
+
+
+def _decoded(cells):
+    return [[(v.replace("_x005F_x", "_x") if isinstance(v, str) else v, *rest) for v, *rest in row]
+            for row in cells]
+
+
+def _sheet_view(path):
+    ws = openpyxl.load_workbook(path).active
+    cells = [[(c.value, c.data_type, c.number_format, c.fill.fgColor.rgb, c.font.b) for c in r]
+             for r in ws.iter_rows()]
+    widths = {k: d.width for k, d in ws.column_dimensions.items()}
+    dv = [(str(d.sqref), d.formula1, d.type) for d in ws.data_validations.dataValidation]
+    return cells, widths, dv, ws.auto_filter.ref, ws.freeze_panes, ws.dimensions
+
+
+def test_fast_report_reads_back_like_the_reference_report(tmp_path):
+    from datetime import date
+
+    from unionclean.match.crossunit import write_duplicates_report_reference
+
+    df, _ = generate(n_people=300, n_units=5, within=0.0, cross=0.1, seed=11)
+    cross = find_cross_unit(df)
+    assert cross["group"].nunique() > 5
+    # Sheet names are shown in the report but not matched on: hostile text where it is shown.
+    shown = cross["rec_a"].drop_duplicates().head(6).tolist()
+    hostile = ["Trần <Thị> & \"Bé\"", " khoảng trắng ", "ctl\x07x", "emoji 🙂", "a<b", "_x0041_"]
+    df.loc[df["rec_id"].isin(shown), "sheet"] = hostile[:len(shown)]
+    fast = write_duplicates_report(tmp_path / "fast.xlsx", cross, df, created=date(2026, 11, 1))
+    ref = write_duplicates_report_reference(tmp_path / "ref.xlsx", cross, df, created=date(2026, 11, 1))
+    a, b = _sheet_view(fast), _sheet_view(ref)
+    # A literal "_x0041_" is stored as "_x005F_x0041_" by both (Excel shows "_x0041_"); openpyxl
+    # decodes that in shared strings (the reference) but not in inline ones (the fast path).
+    assert "_x005F_x0041_" in zipfile.ZipFile(fast).read("xl/worksheets/sheet1.xml").decode()
+    a = (_decoded(a[0]), *a[1:])
+    assert a == b
+    assert a[2][0][0] == f"N2:N{len(a[0])}"  # the decision drop-down covers every row
+    assert {"a<b", "emoji 🙂"} <= {v for row in a[0] for v, *_ in row}
+    assert any(isinstance(v, float) and v != int(v) for row in a[0] for v, *_ in row)  # scores stay numbers
+    again = write_duplicates_report(tmp_path / "again.xlsx", cross, df, created=date(2026, 11, 1))
+    assert again.read_bytes() == fast.read_bytes()

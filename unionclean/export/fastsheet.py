@@ -338,7 +338,7 @@ class MultiSkeleton:
 
     entries: tuple[tuple[zipfile.ZipInfo, bytes], ...]
     sheets: tuple[SheetPart, ...]
-    title: bytes                     # the probe title, as stored in sharedStrings.xml
+    title: bytes | None              # the probe title, as stored in sharedStrings.xml (None: no title)
     packed: tuple[_Packed | None, ...] = ()  # entries deflated once; None: rewritten per file
     # workbook.xml deflated, per set of autofilter end rows (files share them: few problems)
     workbooks: dict[tuple, _Packed] = field(default_factory=dict, compare=False, repr=False)
@@ -348,9 +348,10 @@ _MULTI_DYNAMIC = ("xl/sharedStrings.xml", "xl/workbook.xml")  # title; autofilte
 
 
 def build_multi_skeleton(write_probe: Callable[[Path], None],
-                         probes: Sequence[tuple[int, Sequence[SheetCell]]], title: str) -> MultiSkeleton:
+                         probes: Sequence[tuple[int, Sequence[SheetCell]]], title: str | None) -> MultiSkeleton:
     """Make the skeleton of a workbook whose sheet ``i`` has one probe data row ``probes[i]``
-    = ``(first_row, cells)``; ``title`` is a shared string replaced by each file's title."""
+    = ``(first_row, cells)``; ``title`` is a shared string replaced by each file's title (None:
+    the workbook has no title)."""
     import tempfile
 
     with tempfile.TemporaryDirectory() as d:
@@ -375,8 +376,8 @@ def build_multi_skeleton(write_probe: Callable[[Path], None],
             if styles.setdefault(kind, style) != style:
                 raise ValueError(f"style {kind!r} is not one format in {name}")
         parts.append(SheetPart(name, xml[:m.start()], xml[m.end():], first_row, tuple(styles.items())))
-    stored = _cell_text(title).encode("utf-8")
-    if stored not in files.get("xl/sharedStrings.xml", b""):
+    stored = None if title is None else _cell_text(title).encode("utf-8")
+    if stored is not None and stored not in files.get("xl/sharedStrings.xml", b""):
         raise ValueError("title not found in the skeleton's shared strings")
     dynamic = [p.name for p in parts] + list(_MULTI_DYNAMIC)
     return MultiSkeleton(entries, tuple(parts), stored, _pack_all(entries, dynamic))
@@ -406,7 +407,7 @@ def _sheet_rows_xml(part: SheetPart, rows: Sequence[Sequence[SheetCell]]) -> tup
     out: list[str] = []
     r = part.first_row - 1
     # Every string of a review row is written, empty ones too (as the reference writer does).
-    if _all_plain([[v for row in rows for _, v, _ in row if not isinstance(v, int)]], _shared_text,
+    if _all_plain([[v for row in rows for _, v, _ in row if not isinstance(v, (int, float))]], _shared_text,
                   long=XLS_STRMAX // 2):
         # Plain strings are their own XML text: no call per cell.
         texts = {kind: f'"{style} t="inlineStr"><is><t>' for kind, style in part.styles}
@@ -414,7 +415,7 @@ def _sheet_rows_xml(part: SheetPart, rows: Sequence[Sequence[SheetCell]]) -> tup
             r += 1
             rs = str(r)
             out.append(f'<row r="{rs}">')
-            out += [f'{starts[j]}{rs}"{styles[kind]}><v>{v}</v></c>' if isinstance(v, int)
+            out += [f'{starts[j]}{rs}"{styles[kind]}><v>{_number(v)}</v></c>' if isinstance(v, (int, float))
                     else f"{starts[j]}{rs}{texts[kind]}{v}</t></is></c>" for j, v, kind in row]
             out.append("</row>")
     else:
@@ -423,21 +424,29 @@ def _sheet_rows_xml(part: SheetPart, rows: Sequence[Sequence[SheetCell]]) -> tup
             r += 1
             rs = str(r)
             out.append(f'<row r="{rs}">')
-            out += [starts[j] + rs + (_number_end(styles[kind], v) if isinstance(v, int) else ends[kind][v])
-                    for j, v, kind in row]
+            out += [starts[j] + rs + (_number_end(styles[kind], _number(v)) if isinstance(v, (int, float))
+                                      else ends[kind][v]) for j, v, kind in row]
             out.append("</row>")
     return "".join(out), r
 
 
+def _number(v: int | float) -> str:
+    """A number as xlsxwriter writes it (``{:.16G}``)."""
+    return str(v) if type(v) is int else f"{v:.16G}"
+
+
 _DIMENSION = re.compile(r'(<dimension ref="A1:[A-Z]+)\d+("/>)')
 _AUTOFILTER = re.compile(r'(<autoFilter ref="[A-Z]+\d+:[A-Z]+)\d+("/>)')
+# A data validation over the probe row only (``sqref="N2"``): stretched to the last data row.
+_VALIDATION = re.compile(r'(<dataValidation [^>]*sqref=")([A-Z]+)(\d+)(")')
 
 
 def fill_sheets(sk: MultiSkeleton, path: str | Path, sheets: Sequence[Sequence[Sequence[SheetCell]]],
-                title: str, created: date) -> None:
+                title: str | None, created: date) -> None:
     """Write the skeleton with each sheet's rows (``sheets[i]``: rows of ``(column, value,
-    style kind)``; ints are numbers) and ``title`` in place of the probe title, atomically. The
-    dimension and an autofilter end at the last data row."""
+    style kind)``; ints and floats are numbers) and ``title`` in place of the probe title,
+    atomically. The dimension, an autofilter and the data validations of the probe row end at
+    the last data row."""
     new: dict[str, bytes] = {}
     filters: dict[int, int] = {}
     for k, (part, rows) in enumerate(zip(sk.sheets, sheets)):
@@ -447,8 +456,11 @@ def fill_sheets(sk: MultiSkeleton, path: str | Path, sheets: Sequence[Sequence[S
         if _AUTOFILTER.search(tail):
             tail = _AUTOFILTER.sub(lambda m: f"{m.group(1)}{last}{m.group(2)}", tail, count=1)
             filters[k] = last
+        if last > part.first_row and _VALIDATION.search(tail):
+            tail = _VALIDATION.sub(lambda m: f"{m.group(1)}{m.group(2)}{m.group(3)}:{m.group(2)}{last}{m.group(4)}"
+                                   if int(m.group(3)) == part.first_row else m.group(0), tail)
         new[part.name] = (head + body + tail).encode("utf-8")
-    shown = _cell_text(title)
+    shown = "" if title is None else _cell_text(title)
     if _preserve_whitespace(shown):
         raise ValueError("a title with leading or trailing spaces")
     members = []
@@ -456,7 +468,7 @@ def fill_sheets(sk: MultiSkeleton, path: str | Path, sheets: Sequence[Sequence[S
         if packed is None:
             if info.filename in new:
                 data = new[info.filename]
-            elif info.filename == "xl/sharedStrings.xml":
+            elif info.filename == "xl/sharedStrings.xml" and sk.title is not None:
                 data = data.replace(sk.title, shown.encode("utf-8"), 1)
             elif info.filename == "xl/workbook.xml":
                 key = tuple(sorted(filters.items()))
