@@ -172,7 +172,8 @@ def _report_cells(rows: pd.DataFrame) -> list[list[tuple[int, object, str]]]:
     """The report's rows as ``(column, value, style)`` cells: group and row numbers and the score
     are numbers, the rest text; every other group is shaded."""
     out = []
-    for r in rows.itertuples(index=False):
+    # Whole columns as lists: row tuples would go through pandas' Arrow strings one by one.
+    for r in zip(*(rows[c].tolist() for c in rows.columns)):
         kind = "shade" if int(r[0]) % 2 == 0 else "text"
         cells: list[tuple[int, object, str]] = []
         for j, v in enumerate(r):
