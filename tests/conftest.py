@@ -1,8 +1,15 @@
 """Test-wide settings: in CI, hypothesis draws the same examples every run (derandomize), so a
 CI result depends only on the code; local runs keep exploring new examples."""
 import os
+import sys
 
 from hypothesis import settings
+
+# pyspark (the spark extra, imported by great_expectations) takes a __main__ with neither a spec
+# nor a file, as in pytest-xdist workers, for its own doctest run and exits on import.
+_main = sys.modules.get("__main__")
+if _main is not None and getattr(_main, "__spec__", None) is None and not hasattr(_main, "__file__"):
+    _main.__file__ = "<pytest worker>"
 
 settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
