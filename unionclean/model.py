@@ -6,7 +6,6 @@ Vietnamese encoding). A :class:`Result` is what a normaliser makes of one cell.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
 from typing import Any, NamedTuple
 
@@ -104,14 +103,28 @@ class Result:
         return self.status is Status.FLAGGED
 
 
-@dataclass(frozen=True, slots=True)
 class Location:
     """Where a source row lives: file name, sheet ("" for CSV) and Excel row number (CSV: 1-based
-    record number)."""
+    record number). Immutable by convention, equal and hashable by its three parts (a plain
+    class rather than a frozen dataclass: see :class:`Result`)."""
 
-    file: str
-    sheet: str
-    row: int
+    __slots__ = ("file", "sheet", "row")
+
+    def __init__(self, file: str, sheet: str, row: int) -> None:
+        self.file = file
+        self.sheet = sheet
+        self.row = row
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not Location:
+            return NotImplemented
+        return (self.file, self.sheet, self.row) == (other.file, other.sheet, other.row)  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash((self.file, self.sheet, self.row))
+
+    def __repr__(self) -> str:
+        return f"Location(file={self.file!r}, sheet={self.sheet!r}, row={self.row!r})"
 
     def __str__(self) -> str:
         return f"{self.file}|{self.sheet}|{self.row}" if self.sheet else f"{self.file}|{self.row}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 import dataclasses
 from typing import Any
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from unionclean.model import Cell, Location, Result
 
@@ -21,23 +21,43 @@ class RowFlag:
     hard: bool = True
 
 
-@dataclass(slots=True)
 class MemberRecord:
     """One source member row, then its normalised values.
 
     ``raw`` holds the source cell per mapped field; ``cols`` the source column letter(s) per
     field; ``res`` the normaliser result per field; ``flags`` every problem found after
-    normalising (cross-field checks, duplicates, layout marks)."""
+    normalising (cross-field checks, duplicates, layout marks). A plain class, equal and shown
+    like a dataclass (see :class:`unionclean.model.Result`: one is made per source row)."""
 
-    rec_id: int
-    loc: Location
-    hidden: bool = False
-    raw: dict[str, Cell] = field(default_factory=dict)
-    cols: dict[str, str] = field(default_factory=dict)
-    res: dict[str, Result] = field(default_factory=dict)
-    flags: list[RowFlag] = field(default_factory=list)
-    merged_from: list[Location] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    __slots__ = ("rec_id", "loc", "hidden", "raw", "cols", "res", "flags", "merged_from", "notes")
+
+    def __init__(self, rec_id: int, loc: Location, hidden: bool = False, raw: dict[str, Cell] | None = None,
+                 cols: dict[str, str] | None = None, res: dict[str, Result] | None = None,
+                 flags: list[RowFlag] | None = None, merged_from: list[Location] | None = None,
+                 notes: list[str] | None = None) -> None:
+        self.rec_id = rec_id
+        self.loc = loc
+        self.hidden = hidden
+        self.raw: dict[str, Cell] = {} if raw is None else raw
+        self.cols: dict[str, str] = {} if cols is None else cols
+        self.res: dict[str, Result] = {} if res is None else res
+        self.flags: list[RowFlag] = [] if flags is None else flags
+        self.merged_from: list[Location] = [] if merged_from is None else merged_from
+        self.notes: list[str] = [] if notes is None else notes
+
+    def _fields(self) -> tuple:
+        return (self.rec_id, self.loc, self.hidden, self.raw, self.cols, self.res, self.flags, self.merged_from,
+                self.notes)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not MemberRecord:
+            return NotImplemented
+        return self._fields() == other._fields()  # type: ignore[attr-defined]
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return "MemberRecord(" + ", ".join(f"{k}={v!r}" for k, v in zip(self.__slots__, self._fields())) + ")"
 
     def value(self, f: str) -> str:
         r = self.res.get(f)
