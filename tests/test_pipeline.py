@@ -265,3 +265,12 @@ def test_cross_unit_matching_can_be_left_out(dataset, tmp_path):
     assert not (tmp_path / "without" / "duplicates.xlsx").exists()
     run = json.loads((tmp_path / "without" / "run.json").read_text(encoding="utf-8"))
     assert "cross_unit" not in run["phases"] and run["duplicates_report"] == ""
+
+
+@pytest.mark.parametrize("n", [1, 7, 100, 2864])
+def test_files_go_to_workers_in_order_and_end_one_by_one(n):
+    from unionclean.api import _chunks
+
+    chunks = _chunks([(i,) for i in range(n)], 2)
+    assert [a for c in chunks for a in c] == [(i,) for i in range(n)]
+    assert max(map(len, chunks)) <= 16 and all(len(c) == 1 for c in chunks[-min(n, 8):])

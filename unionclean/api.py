@@ -241,10 +241,7 @@ def _clean(inputs: Sequence[str | Path], out: str | Path, *, recipe: Recipe | st
         _warm_up(spec, run_date)
         gc.freeze()  # what the warm-up loaded is shared with the workers, never scanned
         ctx = mp.get_context("fork" if platform.system() != "Windows" else "spawn")
-        # Files go to the workers in small chunks (one round trip per chunk, not per file),
-        # small enough that both workers stay busy to the end.
-        size = max(1, min(16, n // (jobs * 8)))
-        chunks = [args[i:i + size] for i in range(0, n, size)]
+        chunks = _chunks(args, jobs)
         results = []
         finished = 0
         try:
@@ -329,6 +326,17 @@ def _cross_unit(result: RunResult, results: list[FileSummary], recipe: Recipe) -
     path = write_duplicates_report(Path(result.out) / "duplicates.xlsx", cross, table, created=recipe.run_date)
     result.duplicates_path = str(path)
     result.cross_unit_groups = groups
+
+
+def _chunks(args: list[tuple], jobs: int) -> list[list[tuple]]:
+    """Files go to the workers in chunks (one round trip per chunk, not per file) of up to 16;
+    the last ones one by one, so that the workers finish together (a province's last chunk
+    of 16 would leave one worker idle for half a second)."""
+    n = len(args)
+    size = max(1, min(16, n // (jobs * 8)))
+    tail = min(n, 4 * jobs * size) if size > 1 else 0
+    head = n - tail
+    return [args[i:min(i + size, head)] for i in range(0, head, size)] + [[a] for a in args[head:]]
 
 
 def _progress(progress: bool | Callable[[int, int], None], total: int) -> Callable[[int, int], None]:
