@@ -4,7 +4,7 @@ The modules in :data:`MODULES` (reading, layout, normalisers, records, within-un
 writers) are plain Python. ``scripts/build_native.py`` can compile them with mypyc into C
 extensions placed next to the sources (``pipeline.cpython-311-x86_64-linux-gnu.so`` beside
 ``pipeline.py``); Python then imports the extension instead of the source. The results are
-the same bytes; a province is cleaned about a fifth faster (see ``docs/performance.md``).
+the same bytes; a province is cleaned about a fifth faster (figures in the README, maintainers' part).
 
 A compiled module is only used while it matches its source. The build writes
 ``_native.json`` with a digest of every compiled source; on import, :func:`install_guard`
