@@ -9,7 +9,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any, NamedTuple
 
-__all__ = ["Cell", "Status", "Result", "Location", "EMPTY"]
+__all__ = ["Cell", "Status", "Result", "Location", "EMPTY", "fields_equal", "fields_repr"]
 
 
 class Cell(NamedTuple):
@@ -52,6 +52,19 @@ class Status(str, Enum):
     MISSING = "missing"  # empty source cell
 
 
+def fields_equal(a: Any, b: object) -> Any:
+    """``a == b`` for the plain record classes (:class:`Result`, :class:`Location`,
+    ``records.Change``, ``records.MemberRecord``): the same class and the same ``_fields()``."""
+    if b.__class__ is not a.__class__:
+        return NotImplemented
+    return a._fields() == b._fields()  # type: ignore[attr-defined]
+
+
+def fields_repr(a: Any) -> str:
+    """``Class(name=value, …)`` over ``__slots__``, as a dataclass shows itself."""
+    return f"{type(a).__name__}(" + ", ".join(f"{k}={v!r}" for k, v in zip(a.__slots__, a._fields())) + ")"
+
+
 class Result:
     """What a normaliser makes of one cell.
 
@@ -88,15 +101,13 @@ class Result:
     def _fields(self) -> tuple:
         return (self.value, self.status, self.reason, self.proposal, self.params, self.note, self.soft)
 
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not Result:
-            return NotImplemented
-        return self._fields() == other._fields()  # type: ignore[attr-defined]
+    def __eq__(self, other: object) -> Any:
+        return fields_equal(self, other)
 
     __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclass it replaces
 
     def __repr__(self) -> str:
-        return ("Result(" + ", ".join(f"{k}={v!r}" for k, v in zip(self.__slots__, self._fields())) + ")")
+        return fields_repr(self)
 
     @property
     def flagged(self) -> bool:
@@ -115,16 +126,17 @@ class Location:
         self.sheet = sheet
         self.row = row
 
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not Location:
-            return NotImplemented
-        return (self.file, self.sheet, self.row) == (other.file, other.sheet, other.row)  # type: ignore[attr-defined]
+    def _fields(self) -> tuple:
+        return (self.file, self.sheet, self.row)
+
+    def __eq__(self, other: object) -> Any:
+        return fields_equal(self, other)
 
     def __hash__(self) -> int:
-        return hash((self.file, self.sheet, self.row))
+        return hash(self._fields())
 
     def __repr__(self) -> str:
-        return f"Location(file={self.file!r}, sheet={self.sheet!r}, row={self.row!r})"
+        return fields_repr(self)
 
     def __str__(self) -> str:
         return f"{self.file}|{self.sheet}|{self.row}" if self.sheet else f"{self.file}|{self.row}"

@@ -6,7 +6,7 @@ import dataclasses
 from typing import Any
 from dataclasses import dataclass
 
-from unionclean.model import Cell, Location, Result
+from unionclean.model import Cell, Location, Result, fields_equal, fields_repr
 
 __all__ = ["MemberRecord", "RowFlag", "ReviewItem", "Change", "field_values"]
 
@@ -49,15 +49,13 @@ class MemberRecord:
         return (self.rec_id, self.loc, self.hidden, self.raw, self.cols, self.res, self.flags, self.merged_from,
                 self.notes)
 
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not MemberRecord:
-            return NotImplemented
-        return self._fields() == other._fields()  # type: ignore[attr-defined]
+    def __eq__(self, other: object) -> Any:
+        return fields_equal(self, other)
 
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
-        return "MemberRecord(" + ", ".join(f"{k}={v!r}" for k, v in zip(self.__slots__, self._fields())) + ")"
+        return fields_repr(self)
 
     def value(self, f: str) -> str:
         r = self.res.get(f)
@@ -104,12 +102,10 @@ class Change:
     def _fields(self) -> tuple:
         return (self.loc, self.column, self.field, self.before, self.after, self.rule, self.params)
 
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not Change:
-            return NotImplemented
-        return self._fields() == other._fields()  # type: ignore[attr-defined]
+    def __eq__(self, other: object) -> Any:
+        return fields_equal(self, other)
 
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
-        return "Change(" + ", ".join(f"{k}={v!r}" for k, v in zip(self.__slots__, self._fields())) + ")"
+        return fields_repr(self)
