@@ -274,3 +274,25 @@ def test_files_go_to_workers_in_order_and_end_one_by_one(n):
     chunks = _chunks([(i,) for i in range(n)], 2)
     assert [a for c in chunks for a in c] == [(i,) for i in range(n)]
     assert max(map(len, chunks)) <= 16 and all(len(c) == 1 for c in chunks[-min(n, 8):])
+
+
+def test_cleaning_files_makes_no_reference_cycles(dataset, tmp_path):
+    """Workers run with the cyclic collector off (``api._after_file``): that is only safe while
+    a file's objects, good input or bad, are freed by reference counting alone."""
+    import gc
+
+    folder, truth = dataset
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    _bad_inputs(bad)
+    paths = [folder / u.file for u in truth.units] + sorted(bad.iterdir()) + [bad / "khong_co.xlsx"]
+    api._process(str(paths[0]), str(tmp_path / "warm"), None, TODAY, {}, True)  # imports, caches
+    gc.collect()
+    gc.disable()
+    try:
+        summaries = [api._process(str(p), str(tmp_path / "o"), None, TODAY, {}, True) for p in paths]
+        found = gc.collect()
+    finally:
+        gc.enable()
+    assert [s.ok for s in summaries] == [True] * len(truth.units) + [False] * 4
+    assert found == 0
