@@ -138,6 +138,25 @@ def test_candidate_rows_of_a_unit_without_namesakes_are_none():
     assert candidate_records(_frame_rows(recs, MEMBER_FIELDS), MatchConfig()) == [1, 2]
 
 
+def test_pair_decisions_reach_the_cross_unit_table_without_its_loc_column():
+    """Workers do not send ``loc``; a decision naming two units' rows still applies."""
+    from unionclean.dedupe import concat_match_columns, unit_match_columns
+    from unionclean.match.matcher import find_pairs
+
+    person = dict(ho_ten="Lê Thị Hoa", ngay_sinh="02/03/1985", gioi_tinh="Nữ", so_cccd="001185000123")
+    parts = []
+    for unit, where in (("CĐ A", Location("a.xlsx", "DS", 5)), ("CĐ B", Location("b.csv", None, 9))):
+        r = _record(0, 1, **person)
+        r.loc = where
+        parts.append(unit_match_columns([r], unit))
+    cols, _ = concat_match_columns(parts)
+    assert "loc" not in cols
+    assert find_pairs(None, MatchConfig(), prepared=cols)["decision"].tolist() == ["merge"]
+    apart = {"keep_apart": [["a.xlsx|DS|5", "b.csv||9"]]}
+    got = find_pairs(None, MatchConfig(), apart, prepared=cols)
+    assert got[["decision", "reason"]].values.tolist() == [["keep_apart", "match.decision.keep_apart"]]
+
+
 def test_normalising_through_the_shared_memo_equals_each_cell_on_its_own():
     from unionclean.normalize.base import Context
     from unionclean.normalize.registry import get_normalizer
@@ -160,7 +179,7 @@ def test_normalising_through_the_shared_memo_equals_each_cell_on_its_own():
 @given(st.lists(member, min_size=1, max_size=12), st.lists(member, min_size=0, max_size=12))
 def test_units_keys_computed_in_workers_equal_the_matchers_own(unit_a, unit_b):
     from unionclean.dedupe import concat_match_columns, unit_match_columns
-    from unionclean.match.matcher import prepare_columns
+    from unionclean.match.matcher import _locations, prepare_columns
 
     parts, rows = [], []
     for unit, people in (("U1", unit_a), ("U2", unit_b)):
@@ -174,6 +193,8 @@ def test_units_keys_computed_in_workers_equal_the_matchers_own(unit_a, unit_b):
     df = pd.DataFrame(rows)
     df.insert(0, "rec_id", range(len(df)))
     want = prepare_columns(df, MatchConfig())
+    assert "loc" not in cols  # not sent by the workers: made again where decisions need it
+    assert _locations(cols, MatchConfig()).tolist() == want.pop("loc").tolist()
     for k, v in want.items():
         assert cols[k].tolist() == v.tolist(), k
     assert table["rec_id"].tolist() == df["rec_id"].tolist()

@@ -150,11 +150,12 @@ def candidate_blocks(rows: list[dict] | _Keys, config) -> tuple[list[int], np.nd
     return picked, u // n, u % n
 
 
-def prepared_columns(rows: list[dict] | _Keys, config, ids: list | None = None) -> dict[str, np.ndarray] | None:
+def prepared_columns(rows: list[dict] | _Keys, config, ids: list | None = None,
+                     locations: bool = True) -> dict[str, np.ndarray] | None:
     """What :func:`unionclean.match.matcher.prepare_columns` makes of ``pd.DataFrame(rows)``,
     built row by row from the same key functions (much cheaper for the few rows of one unit);
     None when the configuration is one this shortcut does not cover. With keys instead of rows,
-    ``ids`` are the record ids."""
+    ``ids`` are the record ids. Without ``locations`` there is no ``loc`` column."""
     if isinstance(rows, _Keys):
         keys = rows
     else:
@@ -169,7 +170,9 @@ def prepared_columns(rows: list[dict] | _Keys, config, ids: list | None = None) 
         cols[k] = np.array(keys[k], dtype=bool if k == "k_diac" else object)
     for role in ("gender", "national_id", "phone", "group"):
         cols[role] = np.array(keys[role], dtype=object)
-    if config.location:
+    if not locations:
+        pass
+    elif config.location:
         f, sh, r = (keys.column(c) for c in config.location)
         cols["loc"] = np.array([f"{a}|{b}|{c}" for a, b, c in zip(f, sh, r)], dtype=object)
     else:
@@ -245,7 +248,8 @@ def unit_match_columns(records: list[MemberRecord], unit: str, config=None) -> d
 
     config = config or MatchConfig()
     column = _RecordColumns(records, unit)
-    cols = prepared_columns(_Keys(column, config), config, list(range(len(records))))
+    # No ``loc`` column: the matcher makes it from file, sheet and row if decisions need it.
+    cols = prepared_columns(_Keys(column, config), config, list(range(len(records))), locations=False)
     cols["file"] = np.array([r.loc.file for r in records], dtype=object)  # type: ignore
     cols["sheet"] = np.array([r.loc.sheet for r in records], dtype=object)  # type: ignore
     cols["row"] = np.array([r.loc.row for r in records], dtype=np.int64)  # type: ignore

@@ -246,13 +246,19 @@ def _csv_line(fields: Sequence[object]) -> str:
 
 class _LineEnds(dict):
     """(rule, params) → the end of its ``changes.csv`` lines, ``,rule,explanation`` and the line
-    end (made once per rule and params: a province repeats a few hundred of them)."""
+    end (made once per rule and params: a province repeats a few thousand of them)."""
 
     def __missing__(self, key: tuple) -> str:
         rule, params = key[0], dict(key[1:])
         text = explain(rule, params) if rule else ""
         end = self[key] = f",{_csv_field(rule)},{_csv_field(text)}{_CSV_LINE}"
         return end
+
+
+#: The line ends of every file a process writes (a unit's few dozen rules and params are
+#: mostly those of the unit before); emptied when it grows past the limit.
+_LINE_ENDS = _LineEnds()
+_LINE_ENDS_LIMIT = 50_000
 
 
 def write_changes(path: str | Path, changes: Iterable[Change]) -> int:
@@ -263,7 +269,9 @@ def write_changes(path: str | Path, changes: Iterable[Change]) -> int:
     row) and the rule with its explanation repeat and are formatted once each; only a line
     whose values hold a comma, a quote or a line break (or are not strings) goes field by
     field."""
-    ends = _LineEnds()
+    ends = _LINE_ENDS
+    if len(ends) > _LINE_ENDS_LIMIT:
+        ends.clear()
     lines = [_csv_line(CHANGES_HEADERS)]
     append = lines.append
     last_loc = None

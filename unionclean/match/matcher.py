@@ -186,11 +186,24 @@ def candidate_pairs(p: Columns | pd.DataFrame, config: MatchConfig,
     return u // n, u % n
 
 
-def _decision_pairs(p: Columns | pd.DataFrame, decisions: Mapping | None) -> dict[tuple[int, int], str]:
+def _locations(p: Columns | pd.DataFrame, config: MatchConfig) -> np.ndarray:
+    """The ``loc`` column (``file|sheet|row``, what decisions name). The cross-unit table of a
+    run leaves it out (it is read here only, and would be a sixth of what the workers send): it
+    is then made from the location columns, as :func:`prepare_columns` makes it."""
+    if "loc" in p:
+        return _col(p, "loc")
+    if not config.location:
+        return np.array([str(i) for i in _col(p, "id").tolist()], dtype=object)
+    parts = [["" if v is None else str(v).strip() for v in _col(p, c).tolist()] for c in config.location]
+    return np.array([f"{f}|{sh}|{r}" for f, sh, r in zip(*parts)], dtype=object)
+
+
+def _decision_pairs(p: Columns | pd.DataFrame, decisions: Mapping | None,
+                    config: MatchConfig) -> dict[tuple[int, int], str]:
     """Human decisions as {(pos_lo, pos_hi): "merge" | "keep_apart"} (unknown locations skipped)."""
     if not decisions:
         return {}
-    pos = {loc: i for i, loc in enumerate(_col(p, "loc"))}
+    pos = {loc: i for i, loc in enumerate(_locations(p, config))}
     out: dict[tuple[int, int], str] = {}
     for kind in ("merge", "keep_apart"):
         for entry in decisions.get(kind, []) or []:
@@ -236,7 +249,7 @@ def pair_arrays(p: Columns | pd.DataFrame, config: MatchConfig = MatchConfig(),
     worked it out already (see :func:`unionclean.dedupe.candidate_blocks`)."""
     codes = Codes(p)
     a, b = candidate_pairs(p, config, stats, codes) if candidates is None else candidates
-    human = _decision_pairs(p, decisions)
+    human = _decision_pairs(p, decisions, config)
     if human:
         extra = np.array([k for k in human], dtype=np.int64).reshape(-1, 2)
         n = max(_n(p), 1)
