@@ -64,7 +64,8 @@ class _Keys(dict):
         derived = {"k_fold": ("name", mk.name_fold), "k_tone": ("name", mk.name_tone),
                    "k_given": ("k_fold", mk.given_fold), "k_head": ("k_fold", mk.head_fold),
                    "k_given_tone": ("k_tone", mk.given_fold), "k_diac": ("name", mk.has_diacritics),
-                   "k_year": ("dob", mk.birth_year), "k_swap": ("dob", mk.swap_day_month)}
+                   "k_year": ("dob", mk.birth_year), "k_swap": ("dob", mk.swap_day_month),
+                   **{k: ("dob", fn) for k, fn in mk.DOB_KEYS.items()}}
         if key in simple:
             v = self.column(simple[key])
         elif key in derived:
@@ -95,7 +96,7 @@ def _covered(config) -> bool:
 
 
 _KNOWN_KEYS = frozenset({"k_fold", "k_tone", "k_given", "k_head", "k_given_tone", "k_year", "k_swap", "dob",
-                         "gender", "national_id", "phone", "group"})
+                         "gender", "national_id", "phone", "group", "k_month_year", "k_day_year", "k_day_month"})
 
 
 def candidate_records(rows: list[dict] | _Keys, config) -> list[int] | None:

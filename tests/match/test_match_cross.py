@@ -143,3 +143,48 @@ def test_fast_report_reads_back_like_the_reference_report(tmp_path):
     assert any(isinstance(v, float) and v != int(v) for row in a[0] for v, *_ in row)  # scores stay numbers
     again = write_duplicates_report(tmp_path / "again.xlsx", cross, df, created=date(2026, 11, 1))
     assert again.read_bytes() == fast.read_bytes()
+
+
+def _date_variants(df: pd.DataFrame, seed: int) -> pd.DataFrame:
+    """Copies of some records in another unit with a one-digit day or month typo or day and
+    month swapped; half of them share an e-mail with their original (the corroboration a
+    cross-unit date typo needs)."""
+    import random
+
+    rng = random.Random(seed)
+    rows = []
+    for i, r in enumerate(df.sample(400, random_state=seed).to_dict("records")):
+        d, m, y = r["ngay_sinh"].split("/")
+        kind = ("day", "month", "swap")[i % 3]
+        if kind == "day":
+            d = d[0] + str((int(d[1]) + 1) % 10) if d[0] in "12" else d
+        elif kind == "month":
+            m = "1" + m[1] if m[0] == "0" and m[1] in "012" else m
+        else:
+            d, m = m, d
+        email = f"nguoi{i}@congdoan.vn" if i % 2 else ""
+        rows.append({**r, "ngay_sinh": f"{d}/{m}/{y}", "so_cccd": "", "so_dien_thoai": "", "email": email,
+                     "unit": r["unit"] + " khác", "file": r["unit"] + " khác.xlsx", "rec_id": 100_000 + i})
+        df.loc[df["rec_id"] == r["rec_id"], "email"] = email
+    return pd.concat([df, pd.DataFrame(rows)], ignore_index=True)
+
+
+def test_date_keyed_name_blocks_keep_every_pair_the_birth_year_block_kept():
+    """Same folded name with the same month and year, day and year, or day/month pair replaced
+    same name and birth year: the pairs the old block added beyond these reach no level, so
+    the pairs found are the same, from far fewer compared."""
+    from pandas.testing import assert_frame_equal
+
+    from unionclean.match.config import DEFAULT_BLOCKING, BlockingRule, MatchConfig
+    from unionclean.match.matcher import MatchStats, find_pairs
+
+    df, _ = generate(n_people=2500, n_units=8, within=0.05, cross=0.1, seed=3)
+    df = _date_variants(df, seed=3)
+    by_year = MatchConfig(blocking=(BlockingRule("name_year", ("k_fold", "k_year")),)
+                          + tuple(r for r in DEFAULT_BLOCKING if not r.name.startswith("name_")))
+    new_stats, old_stats = MatchStats(), MatchStats()
+    got, want = find_pairs(df, stats=new_stats), find_pairs(df, by_year, stats=old_stats)
+    assert_frame_equal(got, want)
+    levels = set(got["level"])
+    assert {"dob_swapped", "dob_typo"} <= levels  # the date variants were found
+    assert new_stats["pairs_compared"] < old_stats["pairs_compared"]

@@ -21,6 +21,7 @@ import pandas as pd
 from rapidfuzz import fuzz
 
 from unionclean.match.config import MatchConfig
+from unionclean.match.keys import DOB_KEYS
 
 __all__ = ["Level", "LEVELS", "LEVEL_BY_ID", "compare_pairs", "compare_arrays", "compare_levels",
            "join_flags", "Codes", "factorize",
@@ -133,7 +134,23 @@ class Codes:
         self._codes: dict[str, np.ndarray] = {}
         self._uniques: dict[str, np.ndarray] = {}
 
+    def has(self, c: str) -> bool:
+        """Whether ``c`` can be coded: a column of the table, or a date-of-birth key
+        (:data:`unionclean.match.keys.DOB_KEYS`) of a table with a ``dob`` column."""
+        return c in self.p or (c in DOB_KEYS and "dob" in self.p)
+
     def __call__(self, c: str) -> np.ndarray:
+        if c not in self._codes and c not in self.p and c in DOB_KEYS and "dob" in self.p:
+            # Made from the distinct dates (a few tens of thousands in a province), then spread
+            # to every record through the date's codes.
+            dob = self("dob")
+            derived, uniques = factorize(np.array([DOB_KEYS[c](v) for v in self.uniques("dob").tolist()],
+                                                  dtype=object))
+            empty = np.flatnonzero(uniques == "")
+            if len(empty):
+                derived[derived == empty[0]] = -1
+            self._codes[c] = np.where(dob >= 0, derived[dob], -1) if len(derived) else np.full(len(dob), -1)
+            self._uniques[c] = uniques
         if c not in self._codes:
             cols = self._JOINT.get(c, (c,))
             if len(cols) > 1 and not all(x in self.p for x in cols):

@@ -24,7 +24,9 @@ class BlockingRule:
 
     Key names: ``k_fold`` (folded name), ``k_tone``, ``k_given`` (folded given name),
     ``k_head`` (folded family + middle names), ``k_year`` (birth year), ``dob``, ``gender``,
-    ``national_id``, ``phone``, ``group`` (the unit).
+    ``national_id``, ``phone``, ``group`` (the unit), and from the date of birth
+    ``k_month_year`` (``mm/yyyy``), ``k_day_year`` (``dd/yyyy``), ``k_day_month`` (day and
+    month in increasing order, and the year: equal for swapped dates).
 
     Attributes:
         name: Short id, shown in benchmark output.
@@ -39,7 +41,13 @@ class BlockingRule:
 
 
 DEFAULT_BLOCKING: tuple[BlockingRule, ...] = (
-    BlockingRule("name_year", ("k_fold", "k_year")),   # same folded name, same birth year
+    # Same folded name and a birth date that a comparison can take for a typo of the other
+    # (one digit of the day, or of the month) or for a day/month swap. Pairs with the same name
+    # and year but any other date were compared before only to be dropped: they reach no level
+    # (see docs/matching.md), and were two thirds of a province's candidate pairs.
+    BlockingRule("name_month", ("k_fold", "k_month_year")),  # same month and year: day typo
+    BlockingRule("name_day", ("k_fold", "k_day_year")),      # same day and year: month typo
+    BlockingRule("name_swap", ("k_fold", "k_day_month")),    # day and month swapped
     BlockingRule("cccd", ("national_id",)),            # same CCCD
     BlockingRule("phone", ("phone",)),                 # same phone
     BlockingRule("dob_given", ("dob", "k_given")),     # typo in family/middle name

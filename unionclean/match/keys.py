@@ -39,6 +39,10 @@ __all__ = [
     "head_fold",
     "birth_year",
     "swap_day_month",
+    "month_year",
+    "day_year",
+    "day_month_pair",
+    "DOB_KEYS",
     "has_diacritics",
     "column_keys",
     "ascii_tone_key",
@@ -138,6 +142,35 @@ def swap_day_month(dob: str) -> str:
     if d == mo or int(d) > 12 or int(mo) > 12:
         return ""
     return f"{mo}/{d}/{y}"
+
+
+def month_year(dob: str) -> str:
+    """``mm/yyyy`` of a ``dd/mm/yyyy`` date, "" otherwise: dates that may differ in the day only."""
+    return dob[3:] if _DATE.match(dob) else ""
+
+
+def day_year(dob: str) -> str:
+    """``dd/yyyy`` of a ``dd/mm/yyyy`` date, "" otherwise: dates that may differ in the month only."""
+    return f"{dob[:2]}/{dob[6:]}" if _DATE.match(dob) else ""
+
+
+def day_month_pair(dob: str) -> str:
+    """Day and month in increasing order, then the year, of a ``dd/mm/yyyy`` date ("" otherwise):
+    equal for a date and the same date with day and month swapped.
+
+    Example:
+        >>> day_month_pair("12/03/1980") == day_month_pair("03/12/1980") == "03/12/1980"
+        True
+    """
+    if not _DATE.match(dob):
+        return ""
+    d, m = dob[:2], dob[3:5]
+    return f"{min(d, m)}/{max(d, m)}/{dob[6:]}"
+
+
+#: Keys made from the date of birth alone, for blocking; the matcher codes them from the
+#: distinct dates (:class:`unionclean.match.compare.Codes`), they are not columns of the table.
+DOB_KEYS = {"k_month_year": month_year, "k_day_year": day_year, "k_day_month": day_month_pair}
 
 
 def has_diacritics(name: str) -> bool:

@@ -166,7 +166,7 @@ def candidate_pairs(p: Columns | pd.DataFrame, config: MatchConfig,
     codes_all = []
     for rule in config.blocking:
         keys = [k for k in rule.keys]
-        if any(k not in p for k in keys):
+        if not all(map(codes.has, keys)):
             raise UnionCleanError(f"match: blocking rule {rule.name!r} uses unknown key {keys}")
         a, b, skipped = _block_pairs(_group_codes(p, keys, codes), config.max_block)
         if rule.same_group_only and len(a):

@@ -32,7 +32,7 @@ import pandas as pd
 from unionclean.errors import UnionCleanError
 from unionclean.match.compare import GIVEN_REVIEW, LEVELS, LEVEL_BY_ID
 from unionclean.match.config import MatchConfig
-from unionclean.match.keys import ascii_tone_key
+from unionclean.match.keys import DOB_KEYS, ascii_tone_key
 from unionclean.match.matcher import prepare
 from unionclean.messages import message
 
@@ -40,7 +40,7 @@ __all__ = ["engine_frame", "level_conditions", "splink_settings", "splink_find_p
 
 _ENGINE_COLS = ["unique_id", "k_tone", "k_ascii", "k_fold", "k_given", "k_given_tone", "k_head",
                 "k_diac",
-                "dob", "k_year", "k_swap", "gender", "national_id", "phone", "grp"]
+                "dob", "k_year", "k_swap", *DOB_KEYS, "gender", "national_id", "phone", "grp"]
 
 
 def engine_frame(df: pd.DataFrame, config: MatchConfig = MatchConfig()) -> pd.DataFrame:
@@ -51,6 +51,9 @@ def engine_frame(df: pd.DataFrame, config: MatchConfig = MatchConfig()) -> pd.Da
     codes, uniques = pd.factorize(out["name"], sort=False)
     out["k_ascii"] = np.array([ascii_tone_key(u) for u in uniques], dtype=object)[codes] \
         if len(uniques) else []
+    dob_codes, dob_uniques = pd.factorize(out["dob"], sort=False)
+    for k, fn in DOB_KEYS.items():  # blocking keys made from the date (see MatchConfig.blocking)
+        out[k] = np.array([fn(u) for u in dob_uniques], dtype=object)[dob_codes] if len(dob_uniques) else ""
     out = out[_ENGINE_COLS].copy()
     for c in _ENGINE_COLS:
         if out[c].dtype != bool and c != "unique_id":
