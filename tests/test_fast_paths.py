@@ -145,7 +145,7 @@ def test_pair_decisions_reach_the_cross_unit_table_without_its_loc_column():
 
     person = dict(ho_ten="Lê Thị Hoa", ngay_sinh="02/03/1985", gioi_tinh="Nữ", so_cccd="001185000123")
     parts = []
-    for unit, where in (("CĐ A", Location("a.xlsx", "DS", 5)), ("CĐ B", Location("b.csv", None, 9))):
+    for unit, where in (("CĐ A", Location("a.xlsx", "DS", 5)), ("CĐ B", Location("b.csv", "", 9))):
         r = _record(0, 1, **person)
         r.loc = where
         parts.append(unit_match_columns([r], unit))
