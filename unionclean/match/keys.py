@@ -81,8 +81,10 @@ except ImportError:  # pragma: no cover - depends on the other module's progress
     _tone_key = _local_tone_key  # type: ignore[assignment]
 
 
+@lru_cache(maxsize=100_000)
 def canon_family(name: str) -> str:
-    """The name, NFC, lower case, single spaces, with the family-name variant unified."""
+    """The name, NFC, lower case, single spaces, with the family-name variant unified
+    (memoised: :func:`name_fold` and :func:`name_tone` start from it for the same names)."""
     t = _SPACES.sub(" ", unicodedata.normalize("NFC", name).lower()).strip()
     if not t:
         return ""
