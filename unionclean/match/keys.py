@@ -129,12 +129,14 @@ def head_fold(name_folded: str) -> str:
     return name_folded.rpartition(" ")[0]
 
 
+@lru_cache(maxsize=65_536)  # a province has a few tens of thousands of dates
 def birth_year(dob: str) -> str:
     """``yyyy`` of a ``dd/mm/yyyy`` date, "" otherwise."""
     m = _DATE.match(dob)
     return m.group(3) if m else ""
 
 
+@lru_cache(maxsize=65_536)  # a province has a few tens of thousands of dates
 def swap_day_month(dob: str) -> str:
     """``mm/dd/yyyy`` for ``dd/mm/yyyy`` when both parts are ≤ 12 and differ, else ""."""
     m = _DATE.match(dob)
@@ -146,16 +148,19 @@ def swap_day_month(dob: str) -> str:
     return f"{mo}/{d}/{y}"
 
 
+@lru_cache(maxsize=65_536)  # a province has a few tens of thousands of dates
 def month_year(dob: str) -> str:
     """``mm/yyyy`` of a ``dd/mm/yyyy`` date, "" otherwise: dates that may differ in the day only."""
     return dob[3:] if _DATE.match(dob) else ""
 
 
+@lru_cache(maxsize=65_536)  # a province has a few tens of thousands of dates
 def day_year(dob: str) -> str:
     """``dd/yyyy`` of a ``dd/mm/yyyy`` date, "" otherwise: dates that may differ in the month only."""
     return f"{dob[:2]}/{dob[6:]}" if _DATE.match(dob) else ""
 
 
+@lru_cache(maxsize=65_536)  # a province has a few tens of thousands of dates
 def day_month_pair(dob: str) -> str:
     """Day and month in increasing order, then the year, of a ``dd/mm/yyyy`` date ("" otherwise):
     equal for a date and the same date with day and month swapped.
