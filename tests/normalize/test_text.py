@@ -141,3 +141,22 @@ def test_clean_skips_the_space_substitutions_only_when_they_change_nothing(text)
 
     if _DIRTY.search(text) is None:
         assert _SPACES.sub(" ", _INVISIBLE.sub("", text)).strip() == text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=12))
+@example(" a")
+@example("a\tb")
+@example("a  b")
+@example("\x1fa")
+@example("")
+def test_plain_ascii_is_what_the_cleaning_leaves_alone(text):
+    """The string tests of ``is_plain_ascii`` say what the former regex said of ASCII text:
+    no edge or double space, no whitespace but the space, no control character."""
+    import re
+
+    from unionclean.normalize.legacy import VIQR_HINT_RE
+    from unionclean.normalize.text import is_plain_ascii
+
+    dirty = re.compile(r"^\s|\s$|\s\s|[^\S ]|[\x00-\x1f\x7f]")
+    assert is_plain_ascii(text) == (not dirty.search(text) and not VIQR_HINT_RE.search(text))
