@@ -103,3 +103,19 @@ def test_small_factorize_equals_pandas(values, as_ints):
     want_codes, want_uniques = pd.factorize(arr, sort=False)
     assert codes.tolist() == want_codes.tolist()
     assert [str(u) for u in uniques] == [str(u) for u in want_uniques]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("aăâđeêoôơuư AĐỄNguyễnVõ\t\n\u00a0\u2003\u3000\x1c")), max_size=14))
+def test_canonical_name_collapses_whitespace_as_the_regex_did(name):
+    """``canon_family`` splits on whitespace (str.split) where it used ``\\s+`` and strip():
+    the same characters, Unicode spaces included."""
+    import re
+    import unicodedata
+
+    from unionclean.match.keys import FAMILY_VARIANTS, canon_family
+
+    t = re.sub(r"\s+", " ", unicodedata.normalize("NFC", name).lower()).strip()
+    first, _, rest = t.partition(" ")
+    first = FAMILY_VARIANTS.get(first, first)
+    assert canon_family(name) == ((f"{first} {rest}" if rest else first) if t else "")

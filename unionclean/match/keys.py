@@ -85,7 +85,7 @@ except ImportError:  # pragma: no cover - depends on the other module's progress
 def canon_family(name: str) -> str:
     """The name, NFC, lower case, single spaces, with the family-name variant unified
     (memoised: :func:`name_fold` and :func:`name_tone` start from it for the same names)."""
-    t = _SPACES.sub(" ", unicodedata.normalize("NFC", name).lower()).strip()
+    t = " ".join(unicodedata.normalize("NFC", name).lower().split())  # runs of whitespace → one space
     if not t:
         return ""
     first, _, rest = t.partition(" ")
