@@ -5,7 +5,7 @@ import re
 from datetime import date
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from unionclean._native import source_file
@@ -157,3 +157,24 @@ def test_empty_is_missing(text: str) -> None:
 @given(st.dates())
 def test_format_date_is_dd_mm_yyyy(d) -> None:
     assert format_date(d) == f"{d.day:02d}/{d.month:02d}/{d.year:04d}"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="0123456789/.- a", max_size=11))
+@example("12/03/1985")
+@example("1-2-85")
+@example("1.12.1985")
+@example("/3/1985")
+@example("12/3/19855")
+def test_plain_dates_are_read_as_the_regex_reads_them(t):
+    """``_plain_dmy`` (no regex) only accepts text ``_DMY`` matches, with the same parts, and
+    that the day-order evidence reads as it is."""
+    from unionclean.normalize.dates import _DMY, _SLASH2, _plain_dmy
+    from unionclean.normalize.text import is_plain_ascii
+
+    got = _plain_dmy(t)
+    if got is None:
+        return
+    m = _DMY.fullmatch(t)
+    assert m is not None and m.groups() == got
+    assert _SLASH2.match(t).groups() == (got[0], got[2]) and is_plain_ascii(t)

@@ -115,11 +115,33 @@ def _numeric(a: int, b: int, ys: str, order: str, sep_ok: bool) -> _Parsed:
     return dmy, ("date.two_digit_year" if two else "" if sep_ok else "date.reformatted"), ()
 
 
+def _plain_dmy(t: str) -> tuple[str, str, str, str, str] | None:
+    """``(day, sep, month, sep, year)`` of text that is only ASCII digits and two separators
+    (``/ . -``), 1–2 digits, 1–2 digits, 2 or 4 digits: the usual shapes, read without a regex.
+    Such text is exactly what ``_DMY`` matches with no spaces, final dot or time."""
+    if not t.isascii() or len(t) > 10:
+        return None
+    i = 1 if len(t) > 1 and t[1] in "/.-" else 2
+    j = t.find("/", i + 1), t.find(".", i + 1), t.find("-", i + 1)
+    k = min((x for x in j if x > 0), default=-1)
+    if k < 0 or t[i:i + 1] not in ("/", ".", "-") or not 1 <= k - i - 1 <= 2:
+        return None
+    day, month, year = t[:i], t[i + 1:k], t[k + 1:]
+    if not (day.isdigit() and month.isdigit() and year.isdigit() and len(year) in (2, 4)):
+        return None
+    return day, t[i], month, t[k], year
+
+
 @lru_cache(maxsize=200_000)
 def _parse(text: str, order: str) -> _Parsed:
     t = text.strip()
     if not t:
         return None, "", ()
+    plain = _plain_dmy(t)
+    if plain is not None:
+        day, sep1, month, sep2, year = plain
+        return _numeric(int(day), int(month), year, order if sep1 == "/" and sep2 == "/" else "dmy",
+                        len(t) == 10 and sep1 == "/" and sep2 == "/")
     m = _DMY.fullmatch(t)
     if m:
         canonical_shape = len(t) == 10 and t[2] == "/" and t[5] == "/"
@@ -283,11 +305,15 @@ _SLASH2 = re.compile(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*\d{2,4}")
 
 @lru_cache(maxsize=200_000)
 def _evidence(raw: str, font: str | None) -> str:
-    text = raw if is_plain_ascii(raw) else clean_text(Cell(raw, "s", None, font))[0]
-    m = _SLASH2.match(text)
-    if not m or not _DMY.fullmatch(text):
-        return ""
-    a, b = int(m.group(1)), int(m.group(2))
+    plain = _plain_dmy(raw)
+    if plain is not None:
+        a, b = int(plain[0]), int(plain[2])
+    else:
+        text = raw if is_plain_ascii(raw) else clean_text(Cell(raw, "s", None, font))[0]
+        m = _SLASH2.match(text)
+        if not m or not _DMY.fullmatch(text):
+            return ""
+        a, b = int(m.group(1)), int(m.group(2))
     if a > 12 and b > 12:
         return ""
     if b > 12:
