@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from unionclean.match.keys import DOB_KEYS
 from unionclean.model import Status
 from unionclean.records import Change, MemberRecord, ReviewItem, field_values
 
@@ -96,7 +97,7 @@ def _covered(config) -> bool:
 
 
 _KNOWN_KEYS = frozenset({"k_fold", "k_tone", "k_given", "k_head", "k_given_tone", "k_year", "k_swap", "dob",
-                         "gender", "national_id", "phone", "group", "k_month_year", "k_day_year", "k_day_month"})
+                         "gender", "national_id", "phone", "group", *DOB_KEYS})
 
 
 def candidate_records(rows: list[dict] | _Keys, config) -> list[int] | None:
@@ -171,12 +172,10 @@ def prepared_columns(rows: list[dict] | _Keys, config, ids: list | None = None,
         cols[k] = np.array(keys[k], dtype=bool if k == "k_diac" else object)
     for role in ("gender", "national_id", "phone", "group"):
         cols[role] = np.array(keys[role], dtype=object)
-    if not locations:
-        pass
-    elif config.location:
+    if locations and config.location:
         f, sh, r = (keys.column(c) for c in config.location)
         cols["loc"] = np.array([f"{a}|{b}|{c}" for a, b, c in zip(f, sh, r)], dtype=object)
-    else:
+    elif locations:
         cols["loc"] = np.array([str(i) for i in ids], dtype=object)  # type: ignore
     for c in config.evidence:
         v = keys.column(c)
