@@ -230,13 +230,20 @@ def column_memo(ftype: str, ctx: Context, default: str | None) -> dict[tuple, Re
     return _MEMOS.setdefault((ftype, ctx, default), {})
 
 
+#: Column kinds whose values almost never repeat from one unit to the next (a province: CCCD
+#: 1 %, phone 9 % of cells found in the memo): remembered within their file only, so that they
+#: do not fill the shared memo and push out what does repeat (dates, places, code lists).
+_ONE_FILE_MEMO = frozenset({"cccd", "phone"})
+
+
 def normalise_column(recs: list[MemberRecord], f: str, ftype: str, ctx: Context,
                      default: str | None) -> None:
     """Normalise field ``f`` of every record (``r.raw[f]`` → ``r.res[f]``), once per distinct
     cell; an empty cell takes the template's ``default`` when there is one."""
     global _memo_size
     fn = get_normalizer(ftype)
-    memo = column_memo(ftype, ctx, default)
+    shared = ftype not in _ONE_FILE_MEMO
+    memo: dict[tuple, Result] = column_memo(ftype, ctx, default) if shared else {}
     before = len(memo)
     get, missing = memo.get, Status.MISSING
     for r in recs:
@@ -248,7 +255,8 @@ def normalise_column(recs: list[MemberRecord], f: str, ftype: str, ctx: Context,
                 res = Result(default, Status.CHANGED, "default.applied")
             memo[c] = res
         r.res[f] = res
-    _memo_size += len(memo) - before
+    if shared:
+        _memo_size += len(memo) - before
 
 
 def _apply_cell_decisions(records: list[MemberRecord], spec: TemplateSpec, today: date,
