@@ -45,6 +45,7 @@ __all__ = [
     "DOB_KEYS",
     "has_diacritics",
     "column_keys",
+    "map_distinct",
     "ascii_tone_key",
 ]
 
@@ -200,7 +201,7 @@ def ascii_tone_key(name: str) -> str:
     return t if t.isascii() else fold(t)
 
 
-def _map(values: pd.Series, fn) -> np.ndarray:
+def map_distinct(values: pd.Series, fn) -> np.ndarray:
     """Apply ``fn`` to the distinct values only (names and dates repeat)."""
     codes, uniques = pd.factorize(values.to_numpy(dtype=object), sort=False)
     mapped = np.array([fn(u) for u in np.asarray(uniques, dtype=object)], dtype=object)
@@ -218,16 +219,16 @@ def column_keys(df: pd.DataFrame, name: str, dob: str | None) -> pd.DataFrame:
     """
     names = df[name].fillna("").astype(str)
     cols: dict[str, np.ndarray] = {}
-    canon = pd.Series(_map(names, canon_family), dtype=object)
-    cols["k_fold"] = _map(canon, lambda c: " ".join(_word_fold(w) for w in c.split(" ") if w))
-    cols["k_tone"] = _map(canon, lambda c: " ".join(_word_tone(w) for w in c.split(" ") if w))
-    cols["k_given"] = _map(pd.Series(cols["k_fold"], dtype=object), given_fold)
-    cols["k_head"] = _map(pd.Series(cols["k_fold"], dtype=object), head_fold)
-    cols["k_given_tone"] = _map(pd.Series(cols["k_tone"], dtype=object), given_fold)
-    cols["k_diac"] = _map(names, has_diacritics).astype(bool)
+    canon = pd.Series(map_distinct(names, canon_family), dtype=object)
+    cols["k_fold"] = map_distinct(canon, lambda c: " ".join(_word_fold(w) for w in c.split(" ") if w))
+    cols["k_tone"] = map_distinct(canon, lambda c: " ".join(_word_tone(w) for w in c.split(" ") if w))
+    cols["k_given"] = map_distinct(pd.Series(cols["k_fold"], dtype=object), given_fold)
+    cols["k_head"] = map_distinct(pd.Series(cols["k_fold"], dtype=object), head_fold)
+    cols["k_given_tone"] = map_distinct(pd.Series(cols["k_tone"], dtype=object), given_fold)
+    cols["k_diac"] = map_distinct(names, has_diacritics).astype(bool)
     if dob is not None:
         dobs = df[dob].fillna("").astype(str)
-        cols["k_year"] = _map(dobs, birth_year)
-        cols["k_swap"] = _map(dobs, swap_day_month)
+        cols["k_year"] = map_distinct(dobs, birth_year)
+        cols["k_swap"] = map_distinct(dobs, swap_day_month)
     out = pd.DataFrame({k: pd.Series(v, dtype=v.dtype, index=df.index) for k, v in cols.items()})
     return out

@@ -32,7 +32,7 @@ import pandas as pd
 from unionclean.errors import UnionCleanError
 from unionclean.match.compare import GIVEN_REVIEW, LEVELS, LEVEL_BY_ID
 from unionclean.match.config import MatchConfig
-from unionclean.match.keys import DOB_KEYS, ascii_tone_key
+from unionclean.match.keys import DOB_KEYS, ascii_tone_key, map_distinct
 from unionclean.match.matcher import prepare
 from unionclean.messages import message
 
@@ -51,9 +51,8 @@ def engine_frame(df: pd.DataFrame, config: MatchConfig = MatchConfig()) -> pd.Da
     codes, uniques = pd.factorize(out["name"], sort=False)
     out["k_ascii"] = np.array([ascii_tone_key(u) for u in uniques], dtype=object)[codes] \
         if len(uniques) else []
-    dob_codes, dob_uniques = pd.factorize(out["dob"], sort=False)
     for k, fn in DOB_KEYS.items():  # blocking keys made from the date (see MatchConfig.blocking)
-        out[k] = np.array([fn(u) for u in dob_uniques], dtype=object)[dob_codes] if len(dob_uniques) else ""
+        out[k] = map_distinct(out["dob"], fn)
     out = out[_ENGINE_COLS].copy()
     for c in _ENGINE_COLS:
         if out[c].dtype != bool and c != "unique_id":

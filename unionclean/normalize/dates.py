@@ -137,19 +137,16 @@ def _parse(text: str, order: str) -> _Parsed:
     t = text.strip()
     if not t:
         return None, "", ()
-    plain = _plain_dmy(t)
-    if plain is not None:
-        day, sep1, month, sep2, year = plain
-        return _numeric(int(day), int(month), year, order if sep1 == "/" and sep2 == "/" else "dmy",
-                        len(t) == 10 and sep1 == "/" and sep2 == "/")
-    m = _DMY.fullmatch(t)
-    if m:
+    dmy = _plain_dmy(t)
+    if dmy is None and (m := _DMY.fullmatch(t)) is not None:
+        dmy = (m.group(1), m.group(2), m.group(3), m.group(4), m.group(5))
+    if dmy is not None:
+        day, sep1, month, sep2, year = dmy
         canonical_shape = len(t) == 10 and t[2] == "/" and t[5] == "/"
         # en-US computers write month-first dates with slashes only: d.m.yyyy and d-m-yy are
         # day-first in every column.
-        slash = m.group(2) == "/" and m.group(4) == "/"
-        return _numeric(int(m.group(1)), int(m.group(3)), m.group(5), order if slash else "dmy",
-                        canonical_shape)
+        slash = sep1 == "/" and sep2 == "/"
+        return _numeric(int(day), int(month), year, order if slash else "dmy", canonical_shape)
     m = _ISO.fullmatch(t)
     if m:
         y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
